@@ -1,0 +1,196 @@
+/**
+ * Function-cache scenarios: lru-memo beside hand-written floors and the
+ * memoizers people would pick instead, in one process.
+ */
+import fastMemoize from 'fast-memoize';
+import { LRUCache } from 'lru-cache';
+import memoize from 'memoize';
+import memoizee from 'memoizee';
+import { cache, lruCache } from '../src/index.js';
+import { listLruFloor, mapFloor, trieFloor3 } from './floors.js';
+import {
+  consume,
+  nsPerOp,
+  progress,
+  verify,
+  withRatios,
+  type Contender,
+  type Row,
+  type ScenarioResult,
+} from './harness.js';
+import { exactLruHitRatio, randomKeys, zipfSequence } from './workloads.js';
+
+type Fn1 = (key: number) => number;
+type Fn3 = (a: number, b: number, c: number) => number;
+type FnObj = (key: { id: number }) => number;
+
+const body1: Fn1 = (key) => (key ^ 0x5bd1e995) >>> 0;
+const body3: Fn3 = (a, b, c) => (a ^ (b * 31) ^ (c * 17)) >>> 0;
+const bodyObj: FnObj = (key) => key.id * 2;
+
+function lruCacheMemo(max: number): Contender<Fn1> {
+  return {
+    name: `lru-cache ${'memo()'}`,
+    make: (fn) => {
+      const lru = new LRUCache<number, number>({ max, memoMethod: (key) => fn(key) });
+      return (key) => lru.memo(key);
+    },
+  };
+}
+
+/** Runs one scenario: verify every contender, then time each on the same keys. */
+async function allHits<F extends (...args: never[]) => number>(
+  title: string,
+  target: string,
+  contenders: Contender<F>[],
+  body: F,
+  argLists: Parameters<F>[],
+): Promise<ScenarioResult> {
+  progress(title);
+  const rows: Omit<Row, 'ratio'>[] = [];
+  for (const contender of contenders) {
+    let runs = 0;
+    const counted = ((...args: Parameters<F>) => (runs++, body(...args))) as F;
+    // Memoizers pick their path from fn.length (memoizee, lru-memo): keep the body's arity.
+    Object.defineProperty(counted, 'length', { value: body.length });
+    const f = contender.make(counted);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const args of argLists) verify(contender.name, f(...args), body(...args), `(${args.join(', ')})`);
+    }
+    // Every key was stored by the first pass; a contender that forgot any fails here.
+    verify(contender.name, runs, argLists.length, 'body runs after two passes (all hits expected)');
+    const n = argLists.length;
+    const ns = await nsPerOp(() => {
+      for (let i = 0; i < n; i++) consume(f(...argLists[i]!));
+    }, n);
+    rows.push({ name: contender.name, nsPerOp: ns, floor: contender.floor ?? false, note: contender.note });
+    progress(`  ${contender.name}: ${ns.toFixed(1)} ns/op`);
+  }
+  return { title, unit: 'ns per call (all hits)', rows: withRatios(rows), target };
+}
+
+export async function functionScenarios(): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  const keys = randomKeys(1000).map((k) => [k] as [number]);
+
+  results.push(
+    await allHits<Fn1>(
+      'One number argument, unbounded, all hits',
+      'lru-memo <= 2.0x the Map floor',
+      [
+        { name: 'floor: Map memoizer', make: mapFloor, floor: true },
+        { name: 'lru-memo cache()', make: (fn) => cache(fn) },
+        { name: 'memoize', make: (fn) => memoize(fn) },
+        { name: 'memoizee (primitive)', make: (fn) => memoizee(fn, { primitive: true }) },
+        { name: 'memoizee', make: (fn) => memoizee(fn) },
+        { name: 'fast-memoize', make: (fn) => fastMemoize(fn) },
+        lruCacheMemo(100_000),
+      ],
+      body1,
+      keys,
+    ),
+  );
+
+  results.push(
+    await allHits<Fn1>(
+      'One number argument, bounded (maxSize 1000), all hits',
+      'lru-memo <= 1.5x the list-LRU floor',
+      [
+        { name: 'floor: typed-array list LRU', make: (fn) => listLruFloor(fn, 1000), floor: true },
+        { name: 'lru-memo lruCache({ maxSize: 1000 })', make: (fn) => lruCache(fn, { maxSize: 1000 }) },
+        lruCacheMemo(1000),
+        { name: 'memoizee { max: 1000 }', make: (fn) => memoizee(fn, { max: 1000 }) },
+      ],
+      body1,
+      keys,
+    ),
+  );
+
+  const triples = randomKeys(1500, 7);
+  const args3 = Array.from({ length: 500 }, (_, i) => [triples[i]!, triples[i + 500]!, triples[i + 1000]!] as [
+    number,
+    number,
+    number,
+  ]);
+  results.push(
+    await allHits<Fn3>(
+      'Three number arguments, unbounded, all hits',
+      'lru-memo <= 1.5x the nested-Map trie floor',
+      [
+        { name: 'floor: nested-Map trie', make: trieFloor3, floor: true },
+        { name: 'lru-memo cache()', make: (fn) => cache(fn) },
+        { name: 'memoizee (length 3)', make: (fn) => memoizee(fn, { length: 3 }) },
+        { name: 'memoize (JSON key)', make: (fn) => memoize(fn, { cacheKey: (args) => JSON.stringify(args) }) },
+        { name: 'fast-memoize', make: (fn) => fastMemoize(fn) },
+      ],
+      body3,
+      args3,
+    ),
+  );
+
+  const objects = randomKeys(1000, 3).map((id) => [{ id }] as [{ id: number }]);
+  results.push(
+    await allHits<FnObj>(
+      'One object argument (by identity), unbounded, all hits',
+      'lru-memo <= 2.5x the Map floor (lru-memo holds the object weakly; the floor and memoize hold it strongly)',
+      [
+        { name: 'floor: Map memoizer (strong keys)', make: (fn) => mapFloor(fn), floor: true },
+        { name: 'lru-memo cache() (weak keys)', make: (fn) => cache(fn) },
+        { name: 'memoize (strong keys)', make: (fn) => memoize(fn) },
+        { name: 'memoizee', make: (fn) => memoizee(fn) },
+        {
+          name: 'fast-memoize',
+          make: (fn) => fastMemoize(fn),
+          note: 'keys by JSON: two equal-looking objects collide',
+        },
+      ],
+      bodyObj,
+      objects,
+    ),
+  );
+
+  results.push(await zipfScenario());
+  return results;
+}
+
+/** Mixed Zipf(s=1) workload over 10,000 keys with maxSize 1000: hits and misses. */
+async function zipfScenario(): Promise<ScenarioResult> {
+  const title = 'Zipf(s=1) over 10,000 keys, maxSize 1000 (hits and misses)';
+  progress(title);
+  const sequence = zipfSequence(10_000, 1, 200_000);
+  const reference = exactLruHitRatio(sequence, 1000);
+  const contenders: Contender<Fn1>[] = [
+    { name: 'floor: typed-array list LRU', make: (fn) => listLruFloor(fn, 1000), floor: true },
+    { name: 'lru-memo lruCache({ maxSize: 1000 })', make: (fn) => lruCache(fn, { maxSize: 1000 }) },
+    lruCacheMemo(1000),
+    { name: 'memoizee { max: 1000 }', make: (fn) => memoizee(fn, { max: 1000 }) },
+  ];
+  const rows: Omit<Row, 'ratio'>[] = [];
+  const batch = 1000;
+  for (const contender of contenders) {
+    let runs = 0;
+    const f = contender.make((key: number) => (runs++, body1(key)));
+    for (const key of sequence) verify(contender.name, f(key), body1(key), `key ${key}`);
+    const hitRatio = 1 - runs / sequence.length;
+    let offset = 0;
+    const ns = await nsPerOp(() => {
+      const end = offset + batch;
+      for (let i = offset; i < end; i++) consume(f(sequence[i]!));
+      offset = end >= sequence.length ? 0 : end;
+    }, batch);
+    const exact = Math.abs(hitRatio - reference) < 1e-9;
+    rows.push({
+      name: contender.name,
+      nsPerOp: ns,
+      floor: contender.floor ?? false,
+      extra: `hit ratio ${(hitRatio * 100).toFixed(2)}%${exact ? ' (exact LRU)' : ` (exact LRU: ${(reference * 100).toFixed(2)}%)`}`,
+    });
+    progress(`  ${contender.name}: ${ns.toFixed(1)} ns/op, hit ratio ${(hitRatio * 100).toFixed(2)}%`);
+  }
+  return {
+    title,
+    unit: 'ns per call',
+    rows: withRatios(rows),
+    target: 'lru-memo <= 1.3x the list-LRU floor, faster than lru-cache memo(), exact-LRU hit ratio',
+  };
+}

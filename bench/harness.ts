@@ -1,0 +1,73 @@
+/**
+ * The bench harness: measures contenders of one scenario in this process,
+ * checks each contender's answers first, and reports ns/op and the ratio to
+ * the scenario's floor. Timings are only ever compared within one run.
+ */
+import { measure } from 'mitata';
+
+export interface Contender<F> {
+  name: string;
+  /** Builds a fresh memoized function around `fn`. */
+  make: (fn: F) => F;
+  /** Marks the floor (ratios are relative to it) or a note shown in the table. */
+  floor?: boolean;
+  note?: string;
+}
+
+export interface Row {
+  name: string;
+  nsPerOp: number;
+  ratio: number;
+  floor: boolean;
+  note?: string;
+  extra?: string;
+}
+
+export interface ScenarioResult {
+  title: string;
+  unit: string;
+  rows: Row[];
+  target?: string;
+}
+
+export const quick = process.argv.includes('--quick');
+
+/** Measuring options: long enough for stable ratios, short in --quick mode. */
+const measureOptions = quick
+  ? { min_cpu_time: 20 * 1e6, min_samples: 4, max_samples: 40, warmup_samples: 2 }
+  : { min_cpu_time: 400 * 1e6, min_samples: 16, max_samples: 1e9 };
+
+let sink = 0;
+/** Keeps results observable so the optimiser cannot drop the calls. */
+export function consume(value: unknown): void {
+  if (typeof value === 'number') sink = (sink + value) | 0;
+  else if (value !== undefined) sink ^= 1;
+}
+
+export function progress(message: string): void {
+  process.stderr.write(`  ${message}\n`);
+}
+
+/**
+ * Measures `batch` (which runs `opsPerBatch` operations) and returns ns per op.
+ */
+export async function nsPerOp(batch: () => void, opsPerBatch: number): Promise<number> {
+  const stats = await measure(batch, measureOptions);
+  return stats.avg / opsPerBatch;
+}
+
+export function withRatios(rows: Omit<Row, 'ratio'>[]): Row[] {
+  const floor = rows.find((row) => row.floor) ?? rows[0]!;
+  return rows.map((row) => ({ ...row, ratio: row.nsPerOp / floor.nsPerOp }));
+}
+
+/** Throws when a contender answers differently from the plain function. */
+export function verify(name: string, got: unknown, expected: unknown, where: string): void {
+  if (!Object.is(got, expected)) {
+    throw new Error(`bench: ${name} returned ${String(got)} for ${where}, expected ${String(expected)}`);
+  }
+}
+
+export function sinkValue(): number {
+  return sink;
+}

@@ -1,0 +1,10 @@
+/**
+ * lru-memo: Python's `functools.lru_cache` for TypeScript, without the trap:
+ * bounded memoization for functions and class members that never keeps an
+ * instance or an argument object alive.
+ *
+ * @packageDocumentation
+ */
+export { cache, lruCache } from './wrap.js';
+export { cacheClear, cacheInfo } from './introspect.js';
+export type { AnyFunction, CacheControl, CachedFunction, CacheInfo, CacheParameters, LruCacheOptions } from './types.js';

@@ -1,0 +1,136 @@
+/**
+ * The argument trie: turns an argument list into a leaf without building a key.
+ *
+ * One level per argument. Each node keeps primitives in a `Map` (SameValueZero:
+ * `NaN` finds `NaN`, `-0` finds `0`, `1` and `'1'` differ) and objects and
+ * functions in a `WeakMap`, so an argument object is never kept alive by the
+ * trie. The owner keeps one root per argument count, which is how `f(1)` and
+ * `f(1, undefined)` stay apart.
+ *
+ * A leaf is either
+ * - a slot number, when every key on its path is a primitive: the owner keeps
+ *   the value in its slot arrays (no per-entry object at all), or
+ * - a {@link WeakEntry}, when some key on the path is an object: the value
+ *   lives inside the entry, and the entry is reachable only through the
+ *   WeakMap level(s), so a result that points back at its own argument does
+ *   not keep that argument alive (WeakMap entries are ephemerons).
+ *
+ * Each node counts the entries at or below it so that emptied branches are
+ * pruned: a bounded cache over ever-new keys must not grow without bound.
+ */
+
+export class TrieNode {
+  strong: Map<unknown, TrieNode | Leaf> | undefined = undefined;
+  weak: WeakMap<object, TrieNode | Leaf> | undefined = undefined;
+  /** Live entries at or below this node. */
+  entries = 0;
+
+  constructor(
+    readonly parent: TrieNode | undefined,
+    /** This node's key in its parent. An object here is fine: the node is
+     * itself only reachable through the parent's WeakMap under that key. */
+    readonly keyInParent: unknown,
+  ) {}
+}
+
+/** A cached result whose path holds an object argument. */
+export class WeakEntry {
+  constructor(
+    public value: unknown,
+    /** Slot in the owner's recency list. */
+    public slot: number,
+    /** Epoch milliseconds after which the entry is stale (`Infinity`: never). */
+    public expires: number,
+    /** The node that holds this leaf, and the key it is held under. */
+    readonly owner: TrieNode,
+    readonly key: unknown,
+  ) {}
+}
+
+export type Leaf = number | WeakEntry;
+
+/** True for values a WeakMap can hold: objects and functions. */
+export function isObjectLike(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
+
+/** The child of `node` under `key`, or undefined. */
+export function childOf(node: TrieNode, key: unknown): TrieNode | Leaf | undefined {
+  return isObjectLike(key) ? node.weak?.get(key) : node.strong?.get(key);
+}
+
+/**
+ * Follows `keys[0 .. depth-2]` from `root` and returns the leaf under
+ * `keys[depth-1]`, or undefined when any level is missing.
+ */
+export function findLeaf(
+  root: TrieNode | undefined,
+  keys: ArrayLike<unknown>,
+  depth: number,
+): Leaf | undefined {
+  let node = root;
+  for (let i = 0; node !== undefined && i < depth - 1; i++) {
+    node = childOf(node, keys[i]) as TrieNode | undefined;
+  }
+  return node === undefined ? undefined : (childOf(node, keys[depth - 1]) as Leaf | undefined);
+}
+
+/**
+ * Follows `keys[0 .. depth-2]` from `root`, creating missing nodes, and returns
+ * the node that holds (or will hold) the leaf for `keys[depth-1]`.
+ */
+export function ownerFor(root: TrieNode, keys: ArrayLike<unknown>, depth: number): TrieNode {
+  let node = root;
+  for (let i = 0; i < depth - 1; i++) {
+    const key = keys[i];
+    let child = childOf(node, key) as TrieNode | undefined;
+    if (child === undefined) {
+      child = new TrieNode(node, key);
+      setChild(node, key, child);
+    }
+    node = child;
+  }
+  return node;
+}
+
+export function setChild(node: TrieNode, key: unknown, child: TrieNode | Leaf): void {
+  if (isObjectLike(key)) (node.weak ??= new WeakMap()).set(key, child);
+  else (node.strong ??= new Map()).set(key, child);
+}
+
+/** Counts a new entry at `owner` and every ancestor. */
+export function countEntry(owner: TrieNode): void {
+  for (let node: TrieNode | undefined = owner; node !== undefined; node = node.parent) node.entries++;
+}
+
+/**
+ * Un-counts an entry from `node` upward, detaching every node left empty (a
+ * root, which has no parent, is kept).
+ */
+export function uncountEntry(node: TrieNode): void {
+  for (let n: TrieNode | undefined = node; n !== undefined; n = n.parent) {
+    if (--n.entries === 0 && n.parent !== undefined) deleteChild(n.parent, n.keyInParent);
+  }
+}
+
+export function deleteChild(node: TrieNode, key: unknown): void {
+  if (isObjectLike(key)) node.weak?.delete(key);
+  else node.strong?.delete(key);
+}
+
+/** Index of the first object-like key in `keys[0 .. depth-1]`, or -1. */
+export function firstObjectKey(keys: ArrayLike<unknown>, depth: number): number {
+  for (let i = 0; i < depth; i++) if (isObjectLike(keys[i])) return i;
+  return -1;
+}
+
+/**
+ * The deepest node of the leaf's path that is reached through primitive keys
+ * only (the node whose child is keyed by the first object). It outlives any
+ * object on the path, so it is where a collected entry is un-counted.
+ */
+export function anchorOf(owner: TrieNode, depth: number, firstObject: number): TrieNode {
+  let node = owner;
+  for (let level = depth - 1; level > firstObject; level--) node = node.parent!;
+  return node;
+}

@@ -1,0 +1,111 @@
+/**
+ * Option validation. Every check runs once, when a function is wrapped or a
+ * member decorated, so the call path never looks at options again. Messages
+ * name the caller, the option, the rule and the value received; nothing is
+ * coerced.
+ */
+
+/** What the wrapper needs, already checked. */
+export interface Settings {
+  /** Entries kept per cache; `Infinity` = unbounded, `0` = never stores. */
+  readonly maxSize: number;
+  /** Milliseconds an entry stays fresh; `0` = no expiry. */
+  readonly ttl: number;
+  /** Custom key function, or undefined for the argument list. */
+  readonly key: ((...args: never[]) => unknown) | undefined;
+}
+
+/** Python's default, kept: `functools.lru_cache(maxsize=128)`. */
+export const DEFAULT_MAX_SIZE = 128;
+
+export const FUNCTION_OPTIONS = ['maxSize', 'ttl', 'key'] as const;
+
+/**
+ * Reads `options` for `caller` (used as the message prefix, e.g. "lruCache").
+ * `known` lists the option names this caller accepts.
+ */
+export function readSettings(options: unknown, caller: string, known: readonly string[]): Settings {
+  if (options === undefined) return { maxSize: DEFAULT_MAX_SIZE, ttl: 0, key: undefined };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${caller}: options must be an object, received ${describe(options)}`);
+  }
+  const given = options as Record<string, unknown>;
+  for (const name of Object.keys(given)) {
+    if (!known.includes(name)) throw unknownOption(caller, name, known);
+  }
+  return {
+    maxSize: readMaxSize(caller, given.maxSize),
+    ttl: readTtl(caller, given.ttl),
+    key: readFunction(caller, 'key', given.key) as Settings['key'],
+  };
+}
+
+function readMaxSize(caller: string, value: unknown): number {
+  if (value === undefined) return DEFAULT_MAX_SIZE;
+  const rule = 'must be a non-negative integer or Infinity';
+  if (typeof value !== 'number') {
+    throw new TypeError(`${caller}: option 'maxSize' ${rule}, received ${describe(value)}`);
+  }
+  if (value !== Infinity && !(Number.isInteger(value) && value >= 0)) {
+    throw new RangeError(`${caller}: option 'maxSize' ${rule}, received ${describe(value)}`);
+  }
+  return value;
+}
+
+function readTtl(caller: string, value: unknown): number {
+  if (value === undefined) return 0;
+  const rule = 'must be a positive finite number of milliseconds';
+  if (typeof value !== 'number') {
+    throw new TypeError(`${caller}: option 'ttl' ${rule}, received ${describe(value)}`);
+  }
+  if (!(value > 0 && Number.isFinite(value))) {
+    throw new RangeError(`${caller}: option 'ttl' ${rule}, received ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Checks an optional function-valued option. */
+export function readFunction(caller: string, name: string, value: unknown): unknown {
+  if (value === undefined || typeof value === 'function') return value;
+  throw new TypeError(`${caller}: option '${name}' must be a function, received ${describe(value)}`);
+}
+
+function unknownOption(caller: string, name: string, known: readonly string[]): TypeError {
+  const close = known.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+  const hint = close === undefined ? '' : ` (did you mean '${close}'?)`;
+  return new TypeError(
+    `${caller}: unknown option '${name}'${hint}; known options are ${known.map((k) => `'${k}'`).join(', ')}`,
+  );
+}
+
+/** A short, unambiguous rendering of a received value for error messages. */
+export function describe(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return `${JSON.stringify(value)} (a string)`;
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'bigint':
+      return `${value}n (a bigint)`;
+    case 'symbol':
+      return value.toString();
+    case 'function':
+      return value.name ? `function ${value.name}` : 'an anonymous function';
+    case 'object':
+      return value === null ? 'null' : describeObject(value);
+    default:
+      return String(value);
+  }
+}
+
+function describeObject(value: object): string {
+  let name: unknown;
+  try {
+    // A revoked Proxy throws even on Array.isArray; the message must not.
+    if (Array.isArray(value)) return `an array of length ${value.length}`;
+    name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  } catch {
+    return 'an object';
+  }
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name} instance` : 'an object';
+}

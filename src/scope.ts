@@ -1,0 +1,91 @@
+/**
+ * Receiver scoping: which cache serves a call.
+ *
+ * A wrapped function owns one {@link CacheGroup}. Calls without a receiver use
+ * the group's `unscoped` cache; a call on a receiver (or, for decorated members
+ * with a `scope` function, on a scope key) uses that key's own cache, created on
+ * first use. Object keys are held in a WeakMap, so neither the receiver nor its
+ * cache outlives the receiver (results that point back at their instance
+ * included: the cache is only reachable through the WeakMap entry).
+ *
+ * Totals and clear-all need to reach every live cache without a list of
+ * receivers: the group keeps WeakRefs to the caches themselves, which hold
+ * nothing of the receiver, and drops dead ones as it goes.
+ */
+import { Cache } from './cache.js';
+import { isObjectLike } from './keys.js';
+
+/** Prune dead WeakRefs when the set has grown this much since the last prune. */
+const MIN_PRUNE_AT = 64;
+
+export interface Totals {
+  hits: number;
+  misses: number;
+  currSize: number;
+}
+
+export class CacheGroup {
+  /** Serves calls that have no receiver (`this === undefined`). */
+  readonly unscoped: Cache;
+  private byObject: WeakMap<object, Cache> | undefined = undefined;
+  private byPrimitive: Map<unknown, Cache> | undefined = undefined;
+  private readonly scoped = new Set<WeakRef<Cache>>();
+  private pruneAt = MIN_PRUNE_AT;
+
+  constructor(
+    readonly maxSize: number,
+    readonly ttl: number,
+  ) {
+    this.unscoped = new Cache(maxSize, ttl);
+  }
+
+  /** The cache for `key` (a receiver or a scope key), created on first use. */
+  cacheFor(key: unknown): Cache {
+    const existing = this.peek(key);
+    return existing === undefined ? this.create(key) : existing;
+  }
+
+  /** The cache for `key` if one exists; never creates. */
+  peek(key: unknown): Cache | undefined {
+    return isObjectLike(key) ? this.byObject?.get(key) : this.byPrimitive?.get(key);
+  }
+
+  /** Sums over the unscoped cache and every live scoped cache. */
+  totals(): Totals {
+    const totals: Totals = { hits: 0, misses: 0, currSize: 0 };
+    this.forEachCache((cache) => {
+      totals.hits += cache.hits;
+      totals.misses += cache.misses;
+      totals.currSize += cache.size;
+    });
+    return totals;
+  }
+
+  /** Clears every live cache (entries and counters). */
+  clearAll(): void {
+    this.forEachCache((cache) => cache.clear());
+  }
+
+  private forEachCache(visit: (cache: Cache) => void): void {
+    visit(this.unscoped);
+    for (const ref of this.scoped) {
+      const cache = ref.deref();
+      if (cache === undefined) this.scoped.delete(ref);
+      else visit(cache);
+    }
+  }
+
+  private create(key: unknown): Cache {
+    const cache = new Cache(this.maxSize, this.ttl);
+    if (isObjectLike(key)) (this.byObject ??= new WeakMap()).set(key, cache);
+    else (this.byPrimitive ??= new Map()).set(key, cache);
+    this.scoped.add(new WeakRef(cache));
+    if (this.scoped.size >= this.pruneAt) this.pruneDeadRefs();
+    return cache;
+  }
+
+  private pruneDeadRefs(): void {
+    for (const ref of this.scoped) if (ref.deref() === undefined) this.scoped.delete(ref);
+    this.pruneAt = Math.max(MIN_PRUNE_AT, this.scoped.size * 2);
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The function wrapper: `lruCache` and `cache`.
+ *
+ * Wrapping picks, once, a call path specialised for the function's declared
+ * parameter count (0 to 3 arguments without a rest array, or a general path),
+ * so a hit does no option checks, allocates nothing and builds no key string.
+ * A call with a different argument count than declared takes the general path.
+ *
+ * Which cache serves a call is decided by a `select` function, also fixed at
+ * wrap time: by default one cache per receiver (`this`), held weakly, and one
+ * for calls without a receiver. The decorator reuses all of this with other
+ * `select` functions.
+ */
+import { Cache, MISS } from './cache.js';
+import { FUNCTION_OPTIONS, describe, readSettings, type Settings } from './options.js';
+import { CacheGroup } from './scope.js';
+import type { AnyFunction, CachedFunction, CacheInfo, CacheParameters, LruCacheOptions } from './types.js';
+
+/** Picks the cache for a call from its receiver. */
+export type SelectCache = (receiver: unknown) => Cache;
+
+/** Wrapped function → its caches. Weak: a dropped wrapper takes its caches along. */
+const groupsByWrapper = new WeakMap<AnyFunction, CacheGroup>();
+
+/** The caches behind a function made by this library, or undefined. */
+export function groupOf(candidate: unknown): CacheGroup | undefined {
+  return typeof candidate === 'function' ? groupsByWrapper.get(candidate as AnyFunction) : undefined;
+}
+
+/**
+ * Wraps `fn` with a least-recently-used cache: Python's
+ * `functools.lru_cache` for TypeScript.
+ *
+ * Arguments are compared one by one with SameValueZero (`NaN` matches `NaN`,
+ * `1` and `'1'` differ); objects and functions by identity, held weakly, so
+ * the cache never keeps an argument alive. Called on different receivers
+ * (`this`), it keeps one cache per receiver, also held weakly.
+ *
+ * @param fn the function to cache
+ * @param options `maxSize` (default 128), `ttl` in ms, `key`
+ * @returns `fn` with a cache, plus `cacheInfo()`, `cacheClear()`,
+ *   `cacheParameters()` and `wrapped`
+ * @throws TypeError when `fn` is not a function or an option has the wrong
+ *   type or is unknown; RangeError when a number option is out of range
+ *
+ * @example
+ * import { lruCache } from 'lru-memo';
+ *
+ * const fib = lruCache((n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2)));
+ * fib(80);          // 23416728348467685, in microseconds
+ * fib.cacheInfo();  // { hits: 78, misses: 81, maxSize: 128, currSize: 81 }
+ */
+export function lruCache<F extends AnyFunction>(
+  fn: F,
+  options?: LruCacheOptions<Parameters<F>>,
+): CachedFunction<F> {
+  assertFunction(fn, 'lruCache');
+  return createCachedFunction(fn, readSettings(options, 'lruCache', FUNCTION_OPTIONS), perReceiver);
+}
+
+/**
+ * An unbounded cache: `lruCache(fn, { maxSize: Infinity })`, like Python's
+ * `functools.cache`.
+ *
+ * @example
+ * import { cache } from 'lru-memo';
+ *
+ * const parse = cache((source: string) => JSON.parse(source) as unknown);
+ * parse('{"a":1}') === parse('{"a":1}'); // true: the same object
+ */
+export function cache<F extends AnyFunction>(fn: F): CachedFunction<F> {
+  assertFunction(fn, 'cache');
+  return createCachedFunction(fn, { maxSize: Infinity, ttl: 0, key: undefined }, perReceiver);
+}
+
+function assertFunction(fn: unknown, caller: string): void {
+  if (typeof fn !== 'function') {
+    throw new TypeError(`${caller}: expected a function to cache, received ${describe(fn)}`);
+  }
+}
+
+/** The default scope: a cache per receiver, and one for receiver-less calls. */
+function perReceiver(group: CacheGroup): SelectCache {
+  const unscoped = group.unscoped;
+  return (receiver) => (receiver === undefined ? unscoped : group.cacheFor(receiver));
+}
+
+/**
+ * Builds a cached function. `scope` turns the function's group into the
+ * `select` used on every call. Shared by `lruCache` and the decorator.
+ */
+export function createCachedFunction<F extends AnyFunction>(
+  fn: F,
+  settings: Settings,
+  scope: (group: CacheGroup) => SelectCache,
+): CachedFunction<F> {
+  const group = new CacheGroup(settings.maxSize, settings.ttl);
+  const wrapper = specialise(fn, settings, scope(group));
+  const parameters: CacheParameters = Object.freeze({
+    maxSize: settings.maxSize,
+    ttl: settings.ttl === 0 ? undefined : settings.ttl,
+  });
+  Object.defineProperties(wrapper, {
+    name: { value: fn.name, configurable: true },
+    length: { value: fn.length, configurable: true },
+    cacheInfo: { value: () => infoOf(group) },
+    cacheClear: { value: () => group.clearAll() },
+    cacheParameters: { value: () => ({ ...parameters }) },
+    wrapped: { value: fn },
+  });
+  groupsByWrapper.set(wrapper, group);
+  return wrapper as CachedFunction<F>;
+}
+
+/** A frozen `CacheInfo` snapshot of a group's totals. */
+export function infoOf(group: CacheGroup): CacheInfo {
+  const { hits, misses, currSize } = group.totals();
+  return Object.freeze({ hits, misses, maxSize: group.maxSize, currSize });
+}
+
+/** A frozen `CacheInfo` snapshot of one cache. */
+export function cacheInfoOf(cache: Cache): CacheInfo {
+  return Object.freeze({ hits: cache.hits, misses: cache.misses, maxSize: cache.maxSize, currSize: cache.size });
+}
+
+/**
+ * Runs the function on a miss and stores its result, unless the cache was
+ * cleared while it ran (the clear wins). A throw propagates as is, unstored.
+ */
+function runAndStore(
+  fn: AnyFunction,
+  cache: Cache,
+  receiver: unknown,
+  args: ArrayLike<unknown>,
+  keys: ArrayLike<unknown>,
+  keyCount: number,
+): unknown {
+  cache.misses++;
+  const epoch = cache.epoch;
+  const value: unknown = fn.apply(receiver, args as unknown[]);
+  if (cache.epoch === epoch) cache.set(keys, keyCount, value);
+  return value;
+}
+
+/** Chooses the call path once, at wrap time. */
+function specialise(fn: AnyFunction, settings: Settings, select: SelectCache): AnyFunction {
+  const key = settings.key as AnyFunction | undefined;
+
+  function general(this: unknown, ...args: unknown[]): unknown {
+    const cache = select(this);
+    const hit = cache.get(args, args.length);
+    return hit !== MISS ? hit : runAndStore(fn, cache, this, args, args, args.length);
+  }
+
+  if (key !== undefined) {
+    return function keyed(this: unknown): unknown {
+      const cache = select(this);
+      // apply(arguments) forwards without materialising an array; spread would allocate.
+      // eslint-disable-next-line prefer-spread
+      const k: unknown = key.apply(undefined, arguments as unknown as unknown[]);
+      const hit = cache.get1(k);
+      return hit !== MISS ? hit : runAndStore(fn, cache, this, Array.from(arguments), [k], 1);
+    };
+  }
+
+  // `arguments.length` (no rest array) routes calls whose count differs from
+  // the declared one to the general path; `f(1)` and `f(1, undefined)` differ.
+  switch (fn.length) {
+    case 0:
+      return function call0(this: unknown): unknown {
+        if (arguments.length !== 0) return general.apply(this, arguments as unknown as unknown[]);
+        const cache = select(this);
+        const hit = cache.get(NO_ARGUMENTS, 0);
+        return hit !== MISS ? hit : runAndStore(fn, cache, this, NO_ARGUMENTS, NO_ARGUMENTS, 0);
+      };
+    case 1:
+      return function call1(this: unknown, a: unknown): unknown {
+        if (arguments.length !== 1) return general.apply(this, arguments as unknown as unknown[]);
+        const cache = select(this);
+        const hit = cache.get1(a);
+        if (hit !== MISS) return hit;
+        const args = [a];
+        return runAndStore(fn, cache, this, args, args, 1);
+      };
+    case 2:
+      return function call2(this: unknown, a: unknown, b: unknown): unknown {
+        if (arguments.length !== 2) return general.apply(this, arguments as unknown as unknown[]);
+        const cache = select(this);
+        const hit = cache.get2(a, b);
+        if (hit !== MISS) return hit;
+        const args = [a, b];
+        return runAndStore(fn, cache, this, args, args, 2);
+      };
+    case 3:
+      return function call3(this: unknown, a: unknown, b: unknown, c: unknown): unknown {
+        if (arguments.length !== 3) return general.apply(this, arguments as unknown as unknown[]);
+        const cache = select(this);
+        const hit = cache.get3(a, b, c);
+        if (hit !== MISS) return hit;
+        const args = [a, b, c];
+        return runAndStore(fn, cache, this, args, args, 3);
+      };
+    default:
+      return general;
+  }
+}
+
+const NO_ARGUMENTS: readonly unknown[] = Object.freeze([]);

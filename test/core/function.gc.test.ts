@@ -1,0 +1,153 @@
+/**
+ * Garbage-collection proofs for the function cache. Every test watches objects
+ * that must be collected and a control that is still strongly held and must not
+ * be, so a cache that leaks fails and a test that proves nothing fails too.
+ */
+import { describe, expect, it } from 'vitest';
+import { cache, lruCache } from '../../src/index.js';
+import { Watcher, collectUntil } from '../support/gc.js';
+
+type Box = { id: number; payload: number[] };
+
+function makeBox(id: number): Box {
+  return { id, payload: new Array(100).fill(id) };
+}
+
+describe.each([
+  ['unbounded', Infinity],
+  ['bounded', 1000],
+])('%s cache: argument objects are never kept alive', (_label, maxSize) => {
+  it('an argument object is collected; a strongly held control is not', async () => {
+    const watcher = new Watcher();
+    const f = lruCache((box: Box) => box.id * 2, { maxSize });
+    const control = makeBox(-1);
+    f(control);
+    const controlIndex = watcher.watch(control);
+    const dropped: number[] = [];
+    (function useAndDrop() {
+      for (let i = 0; i < 50; i++) {
+        const box = makeBox(i);
+        f(box);
+        f(box);
+        dropped.push(watcher.watch(box));
+      }
+    })();
+    expect(f.cacheInfo().hits).toBe(50);
+    expect(await watcher.awaitCollected(dropped)).toBe(true);
+    expect(watcher.collected(controlIndex)).toBe(false);
+    expect(f(control)).toBe(-2);
+    expect(f.cacheInfo().hits).toBe(51); // the control's entry survived
+  });
+
+  it('a result that points back at its argument does not keep the argument alive', async () => {
+    const watcher = new Watcher();
+    const f = lruCache((box: Box) => ({ owner: box, doubled: box.id * 2 }), { maxSize });
+    const control = makeBox(-1);
+    const controlIndex = watcher.watch(control);
+    f(control);
+    const dropped: number[] = [];
+    (function useAndDrop() {
+      for (let i = 0; i < 50; i++) {
+        const box = makeBox(i);
+        expect(f(box)).toBe(f(box));
+        dropped.push(watcher.watch(box));
+      }
+    })();
+    expect(await watcher.awaitCollected(dropped)).toBe(true);
+    expect(watcher.collected(controlIndex)).toBe(false);
+    expect(f(control).owner).toBe(control);
+  });
+
+  it('objects at any argument position, mixed with primitives, are collected', async () => {
+    const watcher = new Watcher();
+    const f = lruCache((a: unknown, b: unknown, c: unknown) => [a, b, c], { maxSize });
+    const control = makeBox(-1);
+    const controlIndex = watcher.watch(control);
+    f(1, control, 'x');
+    const dropped: number[] = [];
+    (function useAndDrop() {
+      for (let i = 0; i < 30; i++) {
+        const box = makeBox(i);
+        f(i, box, 'x');
+        f(box, i, control);
+        f(control, 'y', box);
+        dropped.push(watcher.watch(box));
+      }
+    })();
+    expect(await watcher.awaitCollected(dropped)).toBe(true);
+    expect(watcher.collected(controlIndex)).toBe(false);
+  });
+
+  it('currSize drops once collected entries are reclaimed; primitive entries stay', async () => {
+    const f = lruCache((x: unknown) => x, { maxSize });
+    f(1);
+    f('two');
+    (function useAndDrop() {
+      for (let i = 0; i < 40; i++) f(makeBox(i));
+    })();
+    expect(f.cacheInfo().currSize).toBe(42);
+    expect(await collectUntil(() => f.cacheInfo().currSize === 2)).toBe(true);
+    expect(f.cacheInfo().hits).toBe(0);
+    f(1);
+    f('two');
+    expect(f.cacheInfo()).toMatchObject({ hits: 2, currSize: 2 });
+  });
+});
+
+describe('receivers are never kept alive', () => {
+  it('C.prototype.m = lruCache(m): instances are collected, a held control is not', async () => {
+    class Service {
+      constructor(readonly factor: number) {}
+      scale(n: number) {
+        return { by: this, value: n * this.factor }; // the result points back at the instance
+      }
+    }
+    const scale = lruCache(Service.prototype.scale);
+    Service.prototype.scale = scale;
+    const watcher = new Watcher();
+    const control = new Service(-1);
+    control.scale(1);
+    const controlIndex = watcher.watch(control);
+    const dropped: number[] = [];
+    (function requests() {
+      for (let i = 0; i < 100; i++) {
+        const service = new Service(i);
+        service.scale(1);
+        service.scale(1);
+        dropped.push(watcher.watch(service));
+      }
+    })();
+    expect(scale.cacheInfo().hits).toBe(100);
+    expect(await watcher.awaitCollected(dropped)).toBe(true);
+    expect(watcher.collected(controlIndex)).toBe(false);
+    // Totals cover live receivers only once the dead ones are gone.
+    expect(await collectUntil(() => scale.cacheInfo().currSize === 1)).toBe(true);
+    expect(control.scale(1).value).toBe(-1);
+  });
+});
+
+describe('custom key objects are held weakly', () => {
+  it('a key object returned by key() is collected; a held control is not', async () => {
+    const watcher = new Watcher();
+    const keys = new Map<number, object>();
+    const f = cache((id: number) => ({ id }));
+    const g = lruCache((id: number) => ({ id }), { key: (id: number) => keys.get(id) ?? id });
+    const control = { control: true };
+    keys.set(0, control);
+    const controlIndex = watcher.watch(control);
+    g(0);
+    const dropped: number[] = [];
+    (function useAndDrop() {
+      for (let i = 1; i <= 20; i++) {
+        const k = { k: i };
+        keys.set(i, k);
+        g(i);
+        dropped.push(watcher.watch(k));
+        keys.delete(i);
+      }
+    })();
+    expect(await watcher.awaitCollected(dropped)).toBe(true);
+    expect(watcher.collected(controlIndex)).toBe(false);
+    expect(f(1)).toEqual({ id: 1 });
+  });
+});
