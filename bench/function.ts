@@ -9,7 +9,7 @@ import memoizee from 'memoizee';
 import { cache, lruCache } from '../src/index.js';
 import { listLruFloor, mapFloor, trieFloor3 } from './floors.js';
 import {
-  consume,
+  compileBatch,
   nsPerOp,
   progress,
   verify,
@@ -59,10 +59,7 @@ async function allHits<F extends (...args: never[]) => number>(
     }
     // Every key was stored by the first pass; a contender that forgot any fails here.
     verify(contender.name, runs, argLists.length, 'body runs after two passes (all hits expected)');
-    const n = argLists.length;
-    const ns = await nsPerOp(() => {
-      for (let i = 0; i < n; i++) consume(f(...argLists[i]!));
-    }, n);
+    const ns = await nsPerOp(compileBatch(f, argLists, body.length), argLists.length);
     rows.push({ name: contender.name, nsPerOp: ns, floor: contender.floor ?? false, note: contender.note });
     progress(`  ${contender.name}: ${ns.toFixed(1)} ns/op`);
   }
@@ -172,12 +169,8 @@ async function zipfScenario(): Promise<ScenarioResult> {
     const f = contender.make((key: number) => (runs++, body1(key)));
     for (const key of sequence) verify(contender.name, f(key), body1(key), `key ${key}`);
     const hitRatio = 1 - runs / sequence.length;
-    let offset = 0;
-    const ns = await nsPerOp(() => {
-      const end = offset + batch;
-      for (let i = offset; i < end; i++) consume(f(sequence[i]!));
-      offset = end >= sequence.length ? 0 : end;
-    }, batch);
+    const lists = sequence.map((key) => [key]);
+    const ns = await nsPerOp(compileBatch(f, lists, 1, 0, batch), batch);
     const exact = Math.abs(hitRatio - reference) < 1e-9;
     rows.push({
       name: contender.name,

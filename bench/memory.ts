@@ -1,7 +1,10 @@
 /**
  * Memory per cached entry: heap retained by 100,000 entries, measured after
- * full garbage collections, for each contender built and filled in turn.
+ * full garbage collections. Each contender is measured in a fresh child
+ * process, so no other contender's garbage or code is in the heap.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { LRUCache } from 'lru-cache';
 import memoize from 'memoize';
 import memoizee from 'memoizee';
@@ -31,38 +34,47 @@ function bytesPerEntry(make: (fn: Fn1) => Fn1, keys: readonly number[]): number 
   return (after - before) / keys.length + kept * 0;
 }
 
+const contenders: { name: string; make: (fn: Fn1, count: number) => Fn1; floor?: boolean }[] = [
+  { name: 'floor: typed-array list LRU', make: (fn, count) => listLruFloor(fn, count), floor: true },
+  { name: 'lru-memo lruCache({ maxSize })', make: (fn, count) => lruCache(fn, { maxSize: count }) },
+  {
+    name: 'lru-cache memo()',
+    make: (fn, count) => {
+      const lru = new LRUCache<number, number>({ max: count, memoMethod: (key) => fn(key) });
+      return (key) => lru.memo(key);
+    },
+  },
+  { name: 'memoizee { max }', make: (fn, count) => memoizee(fn, { max: count }) },
+  { name: 'memoize (unbounded Map)', make: (fn) => memoize(fn) },
+  { name: 'Map memoizer (unbounded)', make: (fn) => mapFloor(fn) },
+];
+
+const count = quick ? 20_000 : 100_000;
+
 export function memoryScenario(): ScenarioResult {
-  const count = quick ? 20_000 : 100_000;
   const title = `Bytes per entry (${count.toLocaleString('en-US')} number keys, bounded caches sized to hold them all)`;
   progress(title);
-  if (typeof gc !== 'function') throw new Error('bench: run with node --expose-gc');
-  const keys = randomKeys(count, 11);
-  const contenders: { name: string; make: (fn: Fn1) => Fn1; floor?: boolean }[] = [
-    { name: 'floor: typed-array list LRU', make: (fn) => listLruFloor(fn, count), floor: true },
-    { name: 'lru-memo lruCache({ maxSize })', make: (fn) => lruCache(fn, { maxSize: count }) },
-    {
-      name: 'lru-cache memo()',
-      make: (fn) => {
-        const lru = new LRUCache<number, number>({ max: count, memoMethod: (key) => fn(key) });
-        return (key) => lru.memo(key);
-      },
-    },
-    { name: 'memoizee { max }', make: (fn) => memoizee(fn, { max: count }) },
-    { name: 'memoize (unbounded Map)', make: (fn) => memoize(fn) },
-    { name: 'Map memoizer (unbounded)', make: (fn) => mapFloor(fn) },
-  ];
   const rows: Row[] = [];
   let floorBytes = 0;
-  for (const contender of contenders) {
-    const bytes = bytesPerEntry(contender.make, keys);
+  contenders.forEach((contender, index) => {
+    const output = execFileSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--memory-worker', String(index), String(count)],
+      { encoding: 'utf8' },
+    );
+    const bytes = Number(output.trim().split('\n').pop());
     if (contender.floor) floorBytes = bytes;
     rows.push({ name: contender.name, nsPerOp: bytes, ratio: bytes / floorBytes, floor: contender.floor ?? false });
     progress(`  ${contender.name}: ${bytes.toFixed(1)} bytes/entry`);
-  }
-  return {
-    title,
-    unit: 'bytes per entry',
-    rows,
-    target: "lru-memo no more than lru-cache's bytes per entry",
-  };
+  });
+  return { title, unit: 'bytes per entry', rows, target: "lru-memo no more than lru-cache's bytes per entry" };
+}
+
+// Worker mode: measure one contender in this fresh process and print bytes per entry.
+const workerFlag = process.argv.indexOf('--memory-worker');
+if (workerFlag !== -1) {
+  if (typeof gc !== 'function') throw new Error('bench: run with node --expose-gc');
+  const contender = contenders[Number(process.argv[workerFlag + 1])]!;
+  const n = Number(process.argv[workerFlag + 2]);
+  console.log(bytesPerEntry((fn) => contender.make(fn, n), randomKeys(n, 11)));
 }

@@ -6,8 +6,8 @@
  * decorators or promises.
  *
  * Storage per slot (parallel arrays, indexed by the list's slots):
- * - all-primitive path: `values[slot]` is the value, `owners[slot]` the trie
- *   node holding the leaf and `leafKeys[slot]` its key. No entry object.
+ * - all-primitive path: `values[slot]` is the value, `leafKeys[slot]` its key
+ *   and `owners[slot]` the trie node holding the leaf. No entry object.
  * - path with an object: `values[slot]` is a {@link WeakSlot} whose WeakRef
  *   points at the {@link WeakEntry} living in the trie; `owners[slot]` is the
  *   path's anchor (see keys.ts). The cache holds nothing that keeps the entry,
@@ -18,10 +18,12 @@ import {
   TrieNode,
   WeakEntry,
   anchorOf,
+  childOf,
   countEntry,
   deleteChild,
   findLeaf,
   firstObjectKey,
+  isObjectLike,
   ownerFor,
   setChild,
   uncountEntry,
@@ -41,6 +43,15 @@ class WeakSlot {
   ) {}
 }
 
+/** A copy of `array` with exactly `length` elements (new ones undefined). */
+function resized<T>(array: T[], length: number): T[] {
+  const copy = new Array<T>(length);
+  for (let i = 0; i < array.length; i++) copy[i] = array[i]!;
+  // Filled so the array is packed, not holey: `undefined` is a real element here.
+  for (let i = array.length; i < length; i++) copy[i] = undefined as T;
+  return copy;
+}
+
 /** The trie depth of an argument list: a zero-argument call still has one leaf. */
 function depthOf(argumentCount: number): number {
   return argumentCount === 0 ? 1 : argumentCount;
@@ -51,12 +62,19 @@ export class Cache {
   misses = 0;
   /** Bumped by clear(): a call that started before it does not store its result. */
   epoch = 0;
+  /** Bumped by every store: a call that sees it unchanged knows its key is still absent. */
+  writes = 0;
 
   /** One trie root per argument count. */
   private roots: (TrieNode | undefined)[] = [];
   // Starts with generic elements: a double-elements array would box every number read.
   private values: unknown[] = [null];
-  private owners: (TrieNode | undefined)[] = [];
+  /**
+   * The node a slot's leaf hangs from (or a weak entry's anchor), only where it
+   * is not the one-argument root: single-argument caches, the common case,
+   * never allocate this array.
+   */
+  private owners: (TrieNode | undefined)[] | undefined = undefined;
   private leafKeys: unknown[] = [];
   /** Expiry time per strong slot; only written when ttl > 0. */
   private expiries: number[] = [];
@@ -153,30 +171,58 @@ export class Cache {
    * Stores `value` for the argument list, evicting the least recently used
    * entry when full. If the list already has an entry (a re-entrant call
    * stored it while this one ran), that entry is kept, as CPython does.
+   *
+   * @param knownAbsent the caller saw a miss and `writes` has not moved since,
+   *   so the existence check can be skipped.
    */
-  set(args: ArrayLike<unknown>, count: number, value: unknown): void {
+  set(args: ArrayLike<unknown>, count: number, value: unknown, knownAbsent = false): void {
     if (this.maxSize === 0) return; // maxSize 0: every call is a miss, nothing is kept
     const depth = depthOf(count);
-    if (findLeaf(this.roots[count], args, depth) !== undefined) return;
-    // Allocate before walking: evicting may prune the very nodes we would use.
-    const slot = this.list.allocate();
+    if (!knownAbsent && findLeaf(this.roots[count], args, depth) !== undefined) return;
+    // Take the slot before walking: evicting may prune the very nodes we would use.
+    const slot = this.takeSlot();
     const root = (this.roots[count] ??= new TrieNode(undefined, undefined));
     const owner = ownerFor(root, args, depth);
-    const leafKey = args[depth - 1];
-    const expires = this.ttl === 0 ? Infinity : Date.now() + this.ttl;
     const firstObject = firstObjectKey(args, depth);
-    if (firstObject < 0) {
+    const anchor = firstObject < 0 ? undefined : anchorOf(owner, depth, firstObject);
+    this.place(slot, owner, args[depth - 1], value, anchor);
+  }
+
+  /** `set` specialised for one argument (or one custom key): no arrays, no walk. */
+  set1(a: unknown, value: unknown, knownAbsent: boolean): void {
+    if (this.maxSize === 0) return;
+    if (!knownAbsent && this.roots[1] !== undefined && childOf(this.roots[1], a) !== undefined) return;
+    const slot = this.takeSlot(); // eviction never removes a root
+    const root = (this.roots[1] ??= new TrieNode(undefined, undefined));
+    this.place(slot, root, a, value, isObjectLike(a) ? root : undefined);
+  }
+
+  private takeSlot(): number {
+    const slot = this.list.allocate();
+    if (slot >= this.values.length) this.growPayload();
+    return slot;
+  }
+
+  /**
+   * Hangs a new leaf under `owner`. `anchor` is undefined for an all-primitive
+   * path (the value goes in the slot arrays) and the path's anchor otherwise
+   * (the value goes in a weakly held entry).
+   */
+  private place(slot: number, owner: TrieNode, leafKey: unknown, value: unknown, anchor: TrieNode | undefined): void {
+    this.writes++;
+    const expires = this.ttl === 0 ? Infinity : Date.now() + this.ttl;
+    if (anchor === undefined) {
       setChild(owner, leafKey, slot);
       this.values[slot] = value;
-      this.owners[slot] = owner;
       this.leafKeys[slot] = leafKey;
+      this.setOwner(slot, owner);
       if (this.ttl !== 0) this.expiries[slot] = expires;
     } else {
       const entry = new WeakEntry(value, slot, expires, owner, leafKey);
       setChild(owner, leafKey, entry);
       const held = new WeakSlot(new WeakRef(entry), slot);
       this.values[slot] = held;
-      this.owners[slot] = anchorOf(owner, depth, firstObject);
+      this.setOwner(slot, anchor);
       this.registry ??= new FinalizationRegistry((collected) => this.reclaim(collected));
       this.registry.register(entry, held, held);
     }
@@ -196,8 +242,8 @@ export class Cache {
     this.epoch++;
     this.hits = this.misses = 0;
     this.roots = [];
-    this.values = [];
-    this.owners = [];
+    this.values = [null];
+    this.owners = undefined;
     this.leafKeys = [];
     this.expiries = [];
     this.list.clear();
@@ -238,7 +284,7 @@ export class Cache {
   /** Takes a slot's entry out of the trie and forgets its payload. */
   private dropPayload(slot: number): void {
     const payload = this.values[slot];
-    const owner = this.owners[slot]!;
+    const owner = this.ownerOf(slot);
     if (payload instanceof WeakSlot) {
       this.registry!.unregister(payload);
       const entry = payload.ref.deref();
@@ -252,15 +298,43 @@ export class Cache {
       deleteChild(owner, this.leafKeys[slot]);
       uncountEntry(owner);
     }
-    this.values[slot] = this.owners[slot] = this.leafKeys[slot] = undefined;
+    this.values[slot] = this.leafKeys[slot] = undefined;
+    if (this.owners !== undefined) this.owners[slot] = undefined;
+  }
+
+  /**
+   * Payload arrays grow by doubling, capped at maxSize, with exact lengths:
+   * a bounded cache ends at exactly maxSize slots instead of V8's 1.5x push slack.
+   */
+  private growPayload(): void {
+    const capacity = Math.min(this.maxSize, Math.max(4, this.values.length * 2));
+    this.values = resized(this.values, capacity);
+    this.leafKeys = resized(this.leafKeys, capacity);
+    if (this.owners !== undefined) this.owners = resized(this.owners, capacity);
+    if (this.ttl !== 0) this.expiries = resized(this.expiries, capacity);
+  }
+
+  private setOwner(slot: number, owner: TrieNode): void {
+    const implied = owner === this.roots[1];
+    if (this.owners === undefined) {
+      if (implied) return;
+      // Filled densely: a first write far past the end would make a slow, sparse array.
+      this.owners = Array.from<TrieNode | undefined>({ length: this.values.length });
+    }
+    this.owners[slot] = implied ? undefined : owner;
+  }
+
+  private ownerOf(slot: number): TrieNode {
+    return this.owners?.[slot] ?? this.roots[1]!;
   }
 
   /** Finalization: a weak entry was collected; give its slot back. */
   private reclaim(held: WeakSlot): void {
     const slot = held.slot;
     if (this.values[slot] !== held) return; // already evicted, or cleared since
-    uncountEntry(this.owners[slot]!);
-    this.values[slot] = this.owners[slot] = undefined;
+    uncountEntry(this.ownerOf(slot));
+    this.values[slot] = undefined;
+    if (this.owners !== undefined) this.owners[slot] = undefined;
     this.list.release(slot);
   }
 }

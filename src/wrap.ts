@@ -136,9 +136,18 @@ function runAndStore(
   keyCount: number,
 ): unknown {
   cache.misses++;
-  const epoch = cache.epoch;
+  const { epoch, writes } = cache;
   const value: unknown = fn.apply(receiver, args as unknown[]);
-  if (cache.epoch === epoch) cache.set(keys, keyCount, value);
+  if (cache.epoch === epoch) cache.set(keys, keyCount, value, cache.writes === writes);
+  return value;
+}
+
+/** `runAndStore` for one argument: no argument array on the miss path either. */
+function runAndStore1(fn: AnyFunction, cache: Cache, receiver: unknown, a: unknown): unknown {
+  cache.misses++;
+  const { epoch, writes } = cache;
+  const value: unknown = fn.call(receiver, a);
+  if (cache.epoch === epoch) cache.set1(a, value, cache.writes === writes);
   return value;
 }
 
@@ -178,9 +187,7 @@ function specialise(fn: AnyFunction, settings: Settings, select: SelectCache): A
         if (arguments.length !== 1) return general.apply(this, arguments as unknown as unknown[]);
         const cache = select(this);
         const hit = cache.get1(a);
-        if (hit !== MISS) return hit;
-        const args = [a];
-        return runAndStore(fn, cache, this, args, args, 1);
+        return hit !== MISS ? hit : runAndStore1(fn, cache, this, a);
       };
     case 2:
       return function call2(this: unknown, a: unknown, b: unknown): unknown {
