@@ -6,5 +6,6 @@
  * @packageDocumentation
  */
 export { cache, lruCache } from './wrap.js';
-export { cacheClear, cacheInfo } from './introspect.js';
+export { cached, type CachedDecorator, type CachedOptions } from './decorate.js';
+export { cacheClear, cacheInfo, type MemberName } from './introspect.js';
 export type { AnyFunction, CacheControl, CachedFunction, CacheInfo, CacheParameters, LruCacheOptions } from './types.js';

@@ -1,48 +1,140 @@
 /**
- * Free-function forms of the cache controls: `cacheInfo(fn)`, `cacheClear(fn)`.
- * They accept only functions made by this library and say so otherwise.
+ * Free-function forms of the cache controls, for functions and class members:
+ * `cacheInfo(fn)`, `cacheInfo(instance, 'member')`, `cacheInfo(Class, 'static')`,
+ * `cacheClear(...)` likewise, and `cacheClear(instance)` for all its members.
+ *
+ * Members are found through property descriptors along the prototype chain, so
+ * a cached getter is never invoked just to be inspected.
  */
 import { describe } from './options.js';
 import type { CacheGroup } from './scope.js';
-import type { CacheInfo } from './types.js';
-import { groupOf, infoOf } from './wrap.js';
+import type { AnyFunction, CacheInfo } from './types.js';
+import { cacheInfoOf, groupOf, infoOf } from './wrap.js';
+
+/** A member name of `T` (decorators cannot mark which ones are cached in the type). */
+export type MemberName<T> = Exclude<keyof T, number>;
 
 /**
- * Statistics of a cached function, like `fn.cacheInfo()`.
+ * Statistics of a cached function, or of one instance's (or class's) cache
+ * for a cached member.
  *
- * @throws TypeError when `target` is not a function made by `lruCache` or `cache`
+ * @throws TypeError when `target` is not cached, or `member` is not a cached
+ *   member of it
  * @example
- * import { cacheInfo, lruCache } from 'lru-memo';
+ * import { cached, cacheInfo, lruCache } from 'lru-memo';
  *
  * const double = lruCache((n: number) => n * 2);
  * double(2); double(2);
  * cacheInfo(double); // { hits: 1, misses: 1, maxSize: 128, currSize: 1 }
+ *
+ * class Geo {
+ *   @cached distance(a: string, b: string) { return measure(a, b); }
+ * }
+ * const geo = new Geo();
+ * geo.distance('LIS', 'OPO');
+ * cacheInfo(geo, 'distance'); // this instance only: { hits: 0, misses: 1, maxSize: 128, currSize: 1 }
  */
-export function cacheInfo(target: unknown): CacheInfo {
-  return infoOf(requireGroup(target, 'cacheInfo'));
+export function cacheInfo(fn: AnyFunction): CacheInfo;
+export function cacheInfo<T extends object>(target: T, member: MemberName<T>): CacheInfo;
+export function cacheInfo(target: unknown, ...member: [PropertyKey?]): CacheInfo {
+  if (member.length === 0) return infoOf(requireGroup(target, 'cacheInfo'));
+  const group = memberGroup(target, member[0], 'cacheInfo');
+  const cache = group.existingCacheOf(target);
+  return cache === undefined
+    ? Object.freeze({ hits: 0, misses: 0, maxSize: group.maxSize, currSize: 0 })
+    : cacheInfoOf(cache);
 }
 
 /**
- * Clears a cached function's entries and counters, like `fn.cacheClear()`.
+ * Clears entries and counters: of a cached function (every receiver), of one
+ * instance's (or class's) cache for a member, or of every cached member of an
+ * instance.
  *
- * @throws TypeError when `target` is not a function made by `lruCache` or `cache`
+ * @throws TypeError when there is nothing cached to clear at `target`/`member`
  * @example
- * import { cacheClear, lruCache } from 'lru-memo';
+ * import { cacheClear } from 'lru-memo';
  *
- * const double = lruCache((n: number) => n * 2);
- * double(2);
- * cacheClear(double); // currSize 0, hits 0, misses 0
+ * cacheClear(double);             // a cached function
+ * cacheClear(geo, 'distance');    // one member of one instance
+ * cacheClear(geo);                // every cached member of geo
+ * cacheClear(Geo, 'nearest');     // a static member, for this class
  */
-export function cacheClear(target: unknown): void {
-  requireGroup(target, 'cacheClear').clearAll();
+export function cacheClear(fn: AnyFunction): void;
+export function cacheClear<T extends object>(target: T, member?: MemberName<T>): void;
+export function cacheClear(target: unknown, ...member: [PropertyKey?]): void {
+  if (member.length > 0) {
+    memberGroup(target, member[0], 'cacheClear').existingCacheOf(target)?.clear();
+    return;
+  }
+  const own = groupOf(target);
+  if (own !== undefined) {
+    own.clearAll();
+    return;
+  }
+  const groups = cachedMembersOf(target);
+  if (groups.length === 0) {
+    throw new TypeError(
+      `cacheClear: expected a cached function or an object with cached members, received ${describe(target)}`,
+    );
+  }
+  for (const group of groups) group.existingCacheOf(target)?.clear();
 }
 
 function requireGroup(target: unknown, caller: string): CacheGroup {
   const group = groupOf(target);
   if (group === undefined) {
     throw new TypeError(
-      `${caller}: expected a function made by lruCache() or cache(), received ${describe(target)}`,
+      `${caller}: expected a function made by lruCache(), cache() or @cached, received ${describe(target)}` +
+        (typeof target === 'object' && target !== null ? ` (for a member, pass its name: ${caller}(obj, 'member'))` : ''),
     );
   }
   return group;
+}
+
+/** The group behind `target[member]`, found without invoking a getter. */
+function memberGroup(target: unknown, member: PropertyKey | undefined, caller: string): CacheGroup {
+  if ((typeof target !== 'object' || target === null) && typeof target !== 'function') {
+    throw new TypeError(`${caller}: expected an object or class with cached members, received ${describe(target)}`);
+  }
+  if (typeof member !== 'string' && typeof member !== 'symbol') {
+    throw new TypeError(`${caller}: member name must be a string or symbol, received ${describe(member)}`);
+  }
+  const descriptor = findDescriptor(target, member, caller);
+  const group = groupOf(descriptor?.value) ?? groupOf(descriptor?.get);
+  if (group === undefined) {
+    const memberText = typeof member === 'symbol' ? `[${member.toString()}]` : `'${member}'`;
+    const problem = descriptor === undefined ? 'has no member' : 'has no cached member';
+    throw new TypeError(`${caller}: ${describe(target)} ${problem} ${memberText}`);
+  }
+  return group;
+}
+
+function findDescriptor(target: object, member: PropertyKey, caller: string): PropertyDescriptor | undefined {
+  try {
+    for (let o: object | null = target; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+      const descriptor = Object.getOwnPropertyDescriptor(o, member);
+      if (descriptor !== undefined) return descriptor;
+    }
+    return undefined;
+  } catch (error) {
+    // A revoked Proxy throws on every reflection; say which call met it.
+    throw new TypeError(`${caller}: cannot inspect ${describe(target)}: ${(error as Error).message}`);
+  }
+}
+
+/** Every cached member group reachable from `target`'s own properties and prototypes. */
+function cachedMembersOf(target: unknown): CacheGroup[] {
+  if ((typeof target !== 'object' || target === null) && typeof target !== 'function') return [];
+  const groups = new Set<CacheGroup>();
+  const seen = new Set<PropertyKey>();
+  for (let o: object | null = target; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    for (const key of Reflect.ownKeys(o)) {
+      if (seen.has(key)) continue; // shadowed further down the chain
+      seen.add(key);
+      const descriptor = Object.getOwnPropertyDescriptor(o, key)!;
+      const group = groupOf(descriptor.value) ?? groupOf(descriptor.get);
+      if (group !== undefined) groups.add(group);
+    }
+  }
+  return [...groups];
 }

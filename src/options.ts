@@ -13,19 +13,29 @@ export interface Settings {
   readonly ttl: number;
   /** Custom key function, or undefined for the argument list. */
   readonly key: ((...args: never[]) => unknown) | undefined;
+  /** Which cache serves a call on a receiver. */
+  readonly scope: Scope;
 }
+
+/**
+ * Which cache serves a call: one per receiver (`'instance'`, also how plain
+ * functions treat `this`), one for all (`'shared'`), or one per scope key
+ * computed from the receiver.
+ */
+export type Scope = 'instance' | 'shared' | ((self: never) => unknown);
 
 /** Python's default, kept: `functools.lru_cache(maxsize=128)`. */
 export const DEFAULT_MAX_SIZE = 128;
 
 export const FUNCTION_OPTIONS = ['maxSize', 'ttl', 'key'] as const;
+export const MEMBER_OPTIONS = ['maxSize', 'ttl', 'key', 'scope'] as const;
 
 /**
  * Reads `options` for `caller` (used as the message prefix, e.g. "lruCache").
  * `known` lists the option names this caller accepts.
  */
 export function readSettings(options: unknown, caller: string, known: readonly string[]): Settings {
-  if (options === undefined) return { maxSize: DEFAULT_MAX_SIZE, ttl: 0, key: undefined };
+  if (options === undefined) return { maxSize: DEFAULT_MAX_SIZE, ttl: 0, key: undefined, scope: 'instance' };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${caller}: options must be an object, received ${describe(options)}`);
   }
@@ -37,7 +47,16 @@ export function readSettings(options: unknown, caller: string, known: readonly s
     maxSize: readMaxSize(caller, given.maxSize),
     ttl: readTtl(caller, given.ttl),
     key: readFunction(caller, 'key', given.key) as Settings['key'],
+    scope: readScope(caller, given.scope),
   };
+}
+
+function readScope(caller: string, value: unknown): Scope {
+  if (value === undefined) return 'instance';
+  if (value === 'instance' || value === 'shared' || typeof value === 'function') return value as Scope;
+  throw new TypeError(
+    `${caller}: option 'scope' must be 'instance', 'shared' or a function (self) => key, received ${describe(value)}`,
+  );
 }
 
 function readMaxSize(caller: string, value: unknown): number {

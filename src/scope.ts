@@ -10,13 +10,14 @@
  *
  * Totals and clear-all need to reach every live cache without a list of
  * receivers: the group keeps WeakRefs to the caches themselves, which hold
- * nothing of the receiver, and drops dead ones as it goes.
+ * nothing of the receiver. A FinalizationRegistry drops each WeakRef once its
+ * cache is collected (pruning by size alone is not enough: a WeakRef keeps its
+ * target alive until the job that created it ends, so a long synchronous loop
+ * would leave a backlog of dead references behind).
  */
 import { Cache } from './cache.js';
 import { isObjectLike } from './keys.js';
-
-/** Prune dead WeakRefs when the set has grown this much since the last prune. */
-const MIN_PRUNE_AT = 64;
+import type { Scope } from './options.js';
 
 export interface Totals {
   hits: number;
@@ -30,13 +31,34 @@ export class CacheGroup {
   private byObject: WeakMap<object, Cache> | undefined = undefined;
   private byPrimitive: Map<unknown, Cache> | undefined = undefined;
   private readonly scoped = new Set<WeakRef<Cache>>();
-  private pruneAt = MIN_PRUNE_AT;
+  private forget: FinalizationRegistry<WeakRef<Cache>> | undefined = undefined;
 
   constructor(
     readonly maxSize: number,
     readonly ttl: number,
+    readonly scope: Scope,
   ) {
     this.unscoped = new Cache(maxSize, ttl);
+  }
+
+  /**
+   * The cache that serves calls on `receiver`, created on first use. The
+   * call path uses a closure specialised per scope instead (see wrap.ts); this
+   * is its readable twin for introspection.
+   */
+  cacheOf(receiver: unknown): Cache {
+    if (receiver === undefined || this.scope === 'shared') return this.unscoped;
+    return this.cacheFor(this.scopeKey(receiver));
+  }
+
+  /** Like cacheOf, but never creates: undefined when `receiver` has no cache yet. */
+  existingCacheOf(receiver: unknown): Cache | undefined {
+    if (receiver === undefined || this.scope === 'shared') return this.unscoped;
+    return this.peek(this.scopeKey(receiver));
+  }
+
+  private scopeKey(receiver: unknown): unknown {
+    return typeof this.scope === 'function' ? (this.scope as (self: unknown) => unknown)(receiver) : receiver;
   }
 
   /** The cache for `key` (a receiver or a scope key), created on first use. */
@@ -79,13 +101,10 @@ export class CacheGroup {
     const cache = new Cache(this.maxSize, this.ttl);
     if (isObjectLike(key)) (this.byObject ??= new WeakMap()).set(key, cache);
     else (this.byPrimitive ??= new Map()).set(key, cache);
-    this.scoped.add(new WeakRef(cache));
-    if (this.scoped.size >= this.pruneAt) this.pruneDeadRefs();
+    const ref = new WeakRef(cache);
+    this.scoped.add(ref);
+    this.forget ??= new FinalizationRegistry((dead) => this.scoped.delete(dead));
+    this.forget.register(cache, ref);
     return cache;
-  }
-
-  private pruneDeadRefs(): void {
-    for (const ref of this.scoped) if (ref.deref() === undefined) this.scoped.delete(ref);
-    this.pruneAt = Math.max(MIN_PRUNE_AT, this.scoped.size * 2);
   }
 }

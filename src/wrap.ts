@@ -55,7 +55,7 @@ export function lruCache<F extends AnyFunction>(
   options?: LruCacheOptions<Parameters<F>>,
 ): CachedFunction<F> {
   assertFunction(fn, 'lruCache');
-  return createCachedFunction(fn, readSettings(options, 'lruCache', FUNCTION_OPTIONS), perReceiver);
+  return createCachedFunction(fn, readSettings(options, 'lruCache', FUNCTION_OPTIONS));
 }
 
 /**
@@ -70,7 +70,7 @@ export function lruCache<F extends AnyFunction>(
  */
 export function cache<F extends AnyFunction>(fn: F): CachedFunction<F> {
   assertFunction(fn, 'cache');
-  return createCachedFunction(fn, { maxSize: Infinity, ttl: 0, key: undefined }, perReceiver);
+  return createCachedFunction(fn, { maxSize: Infinity, ttl: 0, key: undefined, scope: 'instance' });
 }
 
 function assertFunction(fn: unknown, caller: string): void {
@@ -79,23 +79,23 @@ function assertFunction(fn: unknown, caller: string): void {
   }
 }
 
-/** The default scope: a cache per receiver, and one for receiver-less calls. */
-function perReceiver(group: CacheGroup): SelectCache {
-  const unscoped = group.unscoped;
-  return (receiver) => (receiver === undefined ? unscoped : group.cacheFor(receiver));
+/**
+ * The `select` for a group, specialised for its scope so the call path does
+ * not branch on it: per receiver (the default, and how plain functions treat
+ * `this`), shared, or per scope key.
+ */
+function selectorFor(group: CacheGroup): SelectCache {
+  const { unscoped, scope } = group;
+  if (scope === 'shared') return () => unscoped;
+  if (scope === 'instance') return (receiver) => (receiver === undefined ? unscoped : group.cacheFor(receiver));
+  const scopeKey = scope as (self: unknown) => unknown;
+  return (receiver) => (receiver === undefined ? unscoped : group.cacheFor(scopeKey(receiver)));
 }
 
-/**
- * Builds a cached function. `scope` turns the function's group into the
- * `select` used on every call. Shared by `lruCache` and the decorator.
- */
-export function createCachedFunction<F extends AnyFunction>(
-  fn: F,
-  settings: Settings,
-  scope: (group: CacheGroup) => SelectCache,
-): CachedFunction<F> {
-  const group = new CacheGroup(settings.maxSize, settings.ttl);
-  const wrapper = specialise(fn, settings, scope(group));
+/** Builds a cached function. Shared by `lruCache`, `cache` and the decorator. */
+export function createCachedFunction<F extends AnyFunction>(fn: F, settings: Settings): CachedFunction<F> {
+  const group = new CacheGroup(settings.maxSize, settings.ttl, settings.scope);
+  const wrapper = specialise(fn, settings, selectorFor(group));
   const parameters: CacheParameters = Object.freeze({
     maxSize: settings.maxSize,
     ttl: settings.ttl === 0 ? undefined : settings.ttl,

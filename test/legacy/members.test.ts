@@ -1,0 +1,3 @@
+import { memberSuite } from '../members/suite.js';
+
+memberSuite('legacy');

@@ -1,0 +1,3 @@
+import { memberGcSuite } from '../members/gc.js';
+
+memberGcSuite();
