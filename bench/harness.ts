@@ -76,7 +76,6 @@ export function compileBatch(
       for (let i = offset; i < end; i++) { const a = lists[i]; consume(f(${args})); }
       offset = end >= lists.length ? 0 : end;
     };`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function('f', 'lists', 'consume', source)(f, argLists, consume) as () => void;
 }
 

@@ -14,6 +14,10 @@
  * descriptor)`. Anything else is a misuse and gets a TypeError that names the
  * member and the place, when the class is defined.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any --
+   Decorator types must accept any member signature in both flavours: `any[]`
+   parameter lists and an `any` default for `This` are what let TypeScript infer
+   the decorated method's own types instead of widening them. */
 import { MEMBER_OPTIONS, describe, readSettings, type Settings } from './options.js';
 import type { AnyFunction, LruCacheOptions } from './types.js';
 import { createCachedFunction } from './wrap.js';
