@@ -23,9 +23,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'examples/**/*.ts'],
     rules: {
-      // Tests define small classes that exist only to be decorated.
+      // Tests and demos define small classes that exist only to be decorated.
       '@typescript-eslint/no-extraneous-class': 'off',
     },
   },
