@@ -174,27 +174,60 @@ export class Cache {
    *
    * @param knownAbsent the caller saw a miss and `writes` has not moved since,
    *   so the existence check can be skipped.
+   * @param pending the value is an unsettled promise: its ttl starts when
+   *   `settled()` reports it fulfilled, not now.
+   * @returns the slot it was stored in, or -1 when nothing was stored
    */
-  set(args: ArrayLike<unknown>, count: number, value: unknown, knownAbsent = false): void {
-    if (this.maxSize === 0) return; // maxSize 0: every call is a miss, nothing is kept
+  set(args: ArrayLike<unknown>, count: number, value: unknown, knownAbsent = false, pending = false): number {
+    if (this.maxSize === 0) return -1; // maxSize 0: every call is a miss, nothing is kept
     const depth = depthOf(count);
-    if (!knownAbsent && findLeaf(this.roots[count], args, depth) !== undefined) return;
+    if (!knownAbsent && findLeaf(this.roots[count], args, depth) !== undefined) return -1;
     // Take the slot before walking: evicting may prune the very nodes we would use.
     const slot = this.takeSlot();
     const root = (this.roots[count] ??= new TrieNode(undefined, undefined));
     const owner = ownerFor(root, args, depth);
     const firstObject = firstObjectKey(args, depth);
     const anchor = firstObject < 0 ? undefined : anchorOf(owner, depth, firstObject);
-    this.place(slot, owner, args[depth - 1], value, anchor);
+    this.place(slot, owner, args[depth - 1], value, anchor, pending);
+    return slot;
   }
 
   /** `set` specialised for one argument (or one custom key): no arrays, no walk. */
-  set1(a: unknown, value: unknown, knownAbsent: boolean): void {
-    if (this.maxSize === 0) return;
-    if (!knownAbsent && this.roots[1] !== undefined && childOf(this.roots[1], a) !== undefined) return;
+  set1(a: unknown, value: unknown, knownAbsent: boolean, pending: boolean): number {
+    if (this.maxSize === 0) return -1;
+    if (!knownAbsent && this.roots[1] !== undefined && childOf(this.roots[1], a) !== undefined) return -1;
     const slot = this.takeSlot(); // eviction never removes a root
     const root = (this.roots[1] ??= new TrieNode(undefined, undefined));
-    this.place(slot, root, a, value, isObjectLike(a) ? root : undefined);
+    this.place(slot, root, a, value, isObjectLike(a) ? root : undefined, pending);
+    return slot;
+  }
+
+  /**
+   * What identifies the entry now in `slot`: the value itself for a strong
+   * entry, its WeakSlot for a weak one. A later `settled()` acts only if the
+   * slot still holds the same token (not evicted, cleared or replaced since).
+   */
+  tokenAt(slot: number): unknown {
+    return this.values[slot];
+  }
+
+  /**
+   * A stored promise settled: fulfilled starts its ttl; rejected removes it,
+   * so the next call runs again. Nothing happens if the entry is gone.
+   */
+  settled(slot: number, token: unknown, fulfilled: boolean): void {
+    if (this.values[slot] !== token) return;
+    if (!fulfilled) {
+      this.remove(slot);
+    } else if (this.ttl !== 0) {
+      const expires = Date.now() + this.ttl;
+      if (token instanceof WeakSlot) {
+        const entry = token.ref.deref();
+        if (entry !== undefined) entry.expires = expires;
+      } else {
+        this.expiries[slot] = expires;
+      }
+    }
   }
 
   private takeSlot(): number {
@@ -208,15 +241,22 @@ export class Cache {
    * path (the value goes in the slot arrays) and the path's anchor otherwise
    * (the value goes in a weakly held entry).
    */
-  private place(slot: number, owner: TrieNode, leafKey: unknown, value: unknown, anchor: TrieNode | undefined): void {
+  private place(
+    slot: number,
+    owner: TrieNode,
+    leafKey: unknown,
+    value: unknown,
+    anchor: TrieNode | undefined,
+    pending: boolean,
+  ): void {
     this.writes++;
-    const expires = this.ttl === 0 ? Infinity : Date.now() + this.ttl;
+    const expires = this.ttl === 0 || pending ? Infinity : Date.now() + this.ttl;
     if (anchor === undefined) {
       setChild(owner, leafKey, slot);
       this.values[slot] = value;
       this.leafKeys[slot] = leafKey;
       this.setOwner(slot, owner);
-      if (this.ttl !== 0) this.expiries[slot] = expires;
+      if (this.ttl !== 0) this.expiries[slot] = expires; // pending: Infinity until fulfilled
     } else {
       const entry = new WeakEntry(value, slot, expires, owner, leafKey);
       setChild(owner, leafKey, entry);
@@ -229,12 +269,32 @@ export class Cache {
     countEntry(owner);
   }
 
-  /** Removes the entry for the argument list; true if there was one. */
+  /**
+   * Removes the entry for the argument list. True if a usable entry was
+   * removed (an expired one is removed too, but reports false). Counters
+   * are unchanged.
+   */
   delete(args: ArrayLike<unknown>, count: number): boolean {
     const leaf = findLeaf(this.roots[count], args, depthOf(count));
     if (leaf === undefined) return false;
+    const fresh = this.isFresh(leaf);
     this.remove(typeof leaf === 'number' ? leaf : leaf.slot);
-    return true;
+    return fresh;
+  }
+
+  /**
+   * A pure peek: true if a call with this argument list would be a hit now
+   * (a pending promise counts). No recency refresh, no counters, no removal.
+   */
+  has(args: ArrayLike<unknown>, count: number): boolean {
+    const leaf = findLeaf(this.roots[count], args, depthOf(count));
+    return leaf !== undefined && this.isFresh(leaf);
+  }
+
+  private isFresh(leaf: Leaf): boolean {
+    if (this.ttl === 0) return true;
+    const expires = typeof leaf === 'number' ? this.expiries[leaf]! : leaf.expires;
+    return expires > Date.now();
   }
 
   /** Drops every entry and resets the counters. */

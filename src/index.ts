@@ -7,5 +7,5 @@
  */
 export { cache, lruCache } from './wrap.js';
 export { cached, type CachedDecorator, type CachedOptions } from './decorate.js';
-export { cacheClear, cacheInfo, type MemberName } from './introspect.js';
+export { cacheClear, cacheContains, cacheInfo, cacheInvalidate, type MemberName } from './introspect.js';
 export type { AnyFunction, CacheControl, CachedFunction, CacheInfo, CacheParameters, LruCacheOptions } from './types.js';

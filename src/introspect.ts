@@ -1,7 +1,8 @@
 /**
  * Free-function forms of the cache controls, for functions and class members:
  * `cacheInfo(fn)`, `cacheInfo(instance, 'member')`, `cacheInfo(Class, 'static')`,
- * `cacheClear(...)` likewise, and `cacheClear(instance)` for all its members.
+ * `cacheClear(...)` likewise, `cacheClear(instance)` for all its members, and
+ * `cacheInvalidate` / `cacheContains` for one entry of a member.
  *
  * Members are found through property descriptors along the prototype chain, so
  * a cached getter is never invoked just to be inspected.
@@ -78,6 +79,35 @@ export function cacheClear(target: unknown, ...member: [PropertyKey?]): void {
     );
   }
   for (const group of groups) group.existingCacheOf(target)?.clear();
+}
+
+/**
+ * Removes one entry from one instance's (or class's) cache for a member.
+ * Counters are unchanged.
+ *
+ * @returns whether an entry was removed
+ * @throws TypeError when `member` is not a cached member of `target`
+ * @example
+ * import { cacheInvalidate } from 'lru-memo';
+ *
+ * cacheInvalidate(geo, 'distance', 'LIS', 'OPO'); // true if it was cached
+ */
+export function cacheInvalidate<T extends object>(target: T, member: MemberName<T>, ...args: unknown[]): boolean {
+  return memberGroup(target, member, 'cacheInvalidate').invalidate(target, args);
+}
+
+/**
+ * Whether calling `target[member](...args)` would be a hit now. A pure peek:
+ * no recency refresh, no counters; true while a stored promise is pending.
+ *
+ * @throws TypeError when `member` is not a cached member of `target`
+ * @example
+ * import { cacheContains } from 'lru-memo';
+ *
+ * cacheContains(geo, 'distance', 'LIS', 'OPO'); // false until the first call
+ */
+export function cacheContains<T extends object>(target: T, member: MemberName<T>, ...args: unknown[]): boolean {
+  return memberGroup(target, member, 'cacheContains').contains(target, args);
 }
 
 function requireGroup(target: unknown, caller: string): CacheGroup {

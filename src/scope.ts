@@ -37,6 +37,8 @@ export class CacheGroup {
     readonly maxSize: number,
     readonly ttl: number,
     readonly scope: Scope,
+    /** The custom key function, if any: how an argument list becomes a key. */
+    readonly key: ((...args: unknown[]) => unknown) | undefined,
   ) {
     this.unscoped = new Cache(maxSize, ttl);
   }
@@ -55,6 +57,20 @@ export class CacheGroup {
   existingCacheOf(receiver: unknown): Cache | undefined {
     if (receiver === undefined || this.scope === 'shared') return this.unscoped;
     return this.peek(this.scopeKey(receiver));
+  }
+
+  /** Removes one entry of `receiver`'s cache; true if a usable one was removed. */
+  invalidate(receiver: unknown, args: unknown[]): boolean {
+    const cache = this.existingCacheOf(receiver);
+    if (cache === undefined) return false;
+    return this.key === undefined ? cache.delete(args, args.length) : cache.delete([this.key(...args)], 1);
+  }
+
+  /** Whether a call on `receiver` with `args` would be a hit now; changes nothing. */
+  contains(receiver: unknown, args: unknown[]): boolean {
+    const cache = this.existingCacheOf(receiver);
+    if (cache === undefined) return false;
+    return this.key === undefined ? cache.has(args, args.length) : cache.has([this.key(...args)], 1);
   }
 
   private scopeKey(receiver: unknown): unknown {

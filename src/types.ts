@@ -89,6 +89,29 @@ export interface CacheControl<F extends AnyFunction> {
    */
   cacheParameters(): CacheParameters;
   /**
+   * Removes the entry for these arguments (from the cache of calls without a
+   * receiver; for a member, use `cacheInvalidate(instance, 'member', ...args)`).
+   * Counters are unchanged.
+   * @returns whether an entry was removed
+   * @example
+   * const f = lruCache((n: number) => n * 2);
+   * f(1);
+   * f.cacheInvalidate(1); // true
+   * f.cacheInvalidate(1); // false
+   */
+  cacheInvalidate(...args: Parameters<F>): boolean;
+  /**
+   * Whether a call with these arguments would be a hit now: a pure peek (no
+   * recency refresh, no counters). False after expiry or invalidation; true
+   * while a stored promise is pending.
+   * @example
+   * const f = lruCache((n: number) => n * 2);
+   * f.cacheContains(1); // false
+   * f(1);
+   * f.cacheContains(1); // true
+   */
+  cacheContains(...args: Parameters<F>): boolean;
+  /**
    * The original function. Calling it bypasses the cache and its counters.
    * @example
    * const f = lruCache(Math.abs);

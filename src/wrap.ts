@@ -11,6 +11,7 @@
  * for calls without a receiver. The decorator reuses all of this with other
  * `select` functions.
  */
+import { isThenable, watchSettlement } from './async.js';
 import { Cache, MISS } from './cache.js';
 import { FUNCTION_OPTIONS, describe, readSettings, type Settings } from './options.js';
 import { CacheGroup } from './scope.js';
@@ -94,7 +95,12 @@ function selectorFor(group: CacheGroup): SelectCache {
 
 /** Builds a cached function. Shared by `lruCache`, `cache` and the decorator. */
 export function createCachedFunction<F extends AnyFunction>(fn: F, settings: Settings): CachedFunction<F> {
-  const group = new CacheGroup(settings.maxSize, settings.ttl, settings.scope);
+  const group = new CacheGroup(
+    settings.maxSize,
+    settings.ttl,
+    settings.scope,
+    settings.key as ((...args: unknown[]) => unknown) | undefined,
+  );
   const wrapper = specialise(fn, settings, selectorFor(group));
   const parameters: CacheParameters = Object.freeze({
     maxSize: settings.maxSize,
@@ -106,6 +112,8 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, settings: Set
     cacheInfo: { value: () => infoOf(group) },
     cacheClear: { value: () => group.clearAll() },
     cacheParameters: { value: () => ({ ...parameters }) },
+    cacheInvalidate: { value: (...args: unknown[]) => group.invalidate(undefined, args) },
+    cacheContains: { value: (...args: unknown[]) => group.contains(undefined, args) },
     wrapped: { value: fn },
   });
   groupsByWrapper.set(wrapper, group);
@@ -126,6 +134,7 @@ export function cacheInfoOf(cache: Cache): CacheInfo {
 /**
  * Runs the function on a miss and stores its result, unless the cache was
  * cleared while it ran (the clear wins). A throw propagates as is, unstored.
+ * A thenable is stored at once and watched (see async.ts).
  */
 function runAndStore(
   fn: AnyFunction,
@@ -138,7 +147,11 @@ function runAndStore(
   cache.misses++;
   const { epoch, writes } = cache;
   const value: unknown = fn.apply(receiver, args as unknown[]);
-  if (cache.epoch === epoch) cache.set(keys, keyCount, value, cache.writes === writes);
+  if (cache.epoch === epoch) {
+    const pending = isThenable(value);
+    const slot = cache.set(keys, keyCount, value, cache.writes === writes, pending);
+    if (pending && slot >= 0) watchSettlement(cache, slot, value);
+  }
   return value;
 }
 
@@ -147,7 +160,11 @@ function runAndStore1(fn: AnyFunction, cache: Cache, receiver: unknown, a: unkno
   cache.misses++;
   const { epoch, writes } = cache;
   const value: unknown = fn.call(receiver, a);
-  if (cache.epoch === epoch) cache.set1(a, value, cache.writes === writes);
+  if (cache.epoch === epoch) {
+    const pending = isThenable(value);
+    const slot = cache.set1(a, value, cache.writes === writes, pending);
+    if (pending && slot >= 0) watchSettlement(cache, slot, value);
+  }
   return value;
 }
 

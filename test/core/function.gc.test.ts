@@ -151,3 +151,38 @@ describe('custom key objects are held weakly', () => {
     expect(f(1)).toEqual({ id: 1 });
   });
 });
+
+describe('async calls keep nothing alive', () => {
+  it('a rejected call, its reason and its closure are not retained; a fulfilled one is', async () => {
+    const watcher = new Watcher();
+    const payloads = new Map<number, object>();
+    // Primitive keys: a kept entry would be held strongly, so a retained
+    // rejection (whose reason carries the payload) would keep the payload alive.
+    const f = lruCache(async (id: number) => {
+      const payload = { big: new Array(1000).fill(id) };
+      payloads.set(id, payload);
+      await Promise.resolve();
+      if (id >= 0) throw Object.assign(new Error(`failed ${id}`), { payload });
+      return payload;
+    });
+    await f(-1);
+    const controlIndex = watcher.watch(payloads.get(-1)!);
+    const dropped: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      await f(i).catch(() => undefined);
+      dropped.push(watcher.watch(payloads.get(i)!));
+    }
+    payloads.clear();
+    expect(f.cacheInfo().currSize).toBe(1);
+    expect(await watcher.awaitCollected(dropped)).toBe(true);
+    expect(watcher.collected(controlIndex)).toBe(false); // the fulfilled entry keeps its result
+  });
+
+  it('rejected calls with primitive keys leave no entry and no slot behind', async () => {
+    const f = lruCache(async (id: number) => {
+      throw new Error(`failed ${id}`);
+    }, { maxSize: 10 });
+    for (let i = 0; i < 100; i++) await f(i).catch(() => undefined);
+    expect(f.cacheInfo()).toMatchObject({ misses: 100, currSize: 0 });
+  });
+});

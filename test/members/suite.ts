@@ -5,7 +5,14 @@
  * under both tsconfigs.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { cached, cacheClear, cacheInfo, type CachedFunction } from '../../src/index.js';
+import {
+  cached,
+  cacheClear,
+  cacheContains,
+  cacheInfo,
+  cacheInvalidate,
+  type CachedFunction,
+} from '../../src/index.js';
 
 export type Flavour = 'tc39' | 'legacy';
 
@@ -362,6 +369,51 @@ export function memberSuite(flavour: Flavour): void {
       expect(await p1).toEqual({ id: 1 });
       expect(await api.user(1)).toBe(await p1);
       expect(api.fetches).toBe(1);
+    });
+  });
+
+  describe('single entries of a member', () => {
+    it('cacheInvalidate and cacheContains act on one instance only', () => {
+      class Geo {
+        runs = 0;
+        @cached
+        distance(a: string, b: string): number {
+          this.runs++;
+          return a.length + b.length;
+        }
+      }
+      const x = new Geo();
+      const y = new Geo();
+      x.distance('LIS', 'OPO');
+      y.distance('LIS', 'OPO');
+      expect(cacheContains(x, 'distance', 'LIS', 'OPO')).toBe(true);
+      expect(cacheContains(x, 'distance', 'OPO', 'LIS')).toBe(false);
+      const before = cacheInfo(x, 'distance');
+      expect(cacheInvalidate(x, 'distance', 'LIS', 'OPO')).toBe(true);
+      expect(cacheInvalidate(x, 'distance', 'LIS', 'OPO')).toBe(false);
+      expect(cacheInfo(x, 'distance')).toEqual({ ...before, currSize: 0 });
+      expect(cacheContains(y, 'distance', 'LIS', 'OPO')).toBe(true);
+      expect(cacheContains(new Geo(), 'distance', 'LIS', 'OPO')).toBe(false);
+      x.distance('LIS', 'OPO');
+      expect(x.runs).toBe(2);
+    });
+
+    it('an async member that rejects is not cached', async () => {
+      class Remote {
+        attempts = 0;
+        @cached
+        async price(sku: string): Promise<number> {
+          this.attempts++;
+          if (this.attempts === 1) throw new Error(`no price for ${sku}`);
+          return 9.5;
+        }
+      }
+      const r = new Remote();
+      await expect(r.price('a')).rejects.toThrow('no price for a');
+      expect(cacheContains(r, 'price', 'a')).toBe(false);
+      expect(await r.price('a')).toBe(9.5);
+      expect(await r.price('a')).toBe(9.5);
+      expect(r.attempts).toBe(2);
     });
   });
 
