@@ -30,7 +30,10 @@ class Thenable<T> {
   }
   settle(ok: boolean, value: unknown): void {
     this.state = { ok, value };
-    for (const [fulfil, reject] of this.callbacks) (ok ? fulfil(value as T) : reject(value));
+    for (const [fulfil, reject] of this.callbacks) {
+      if (ok) fulfil(value as T);
+      else reject(value);
+    }
     this.callbacks = [];
   }
 }
