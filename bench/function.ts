@@ -6,10 +6,11 @@ import fastMemoize from 'fast-memoize';
 import { LRUCache } from 'lru-cache';
 import memoize from 'memoize';
 import memoizee from 'memoizee';
-import { cache, lruCache } from '../src/index.js';
+import { cache, createBudget, lruCache } from '../src/index.js';
 import { listLruFloor, mapFloor, trieFloor3 } from './floors.js';
 import {
   compileBatch,
+  selected,
   nsPerOp,
   progress,
   verify,
@@ -45,7 +46,8 @@ async function allHits<F extends (...args: never[]) => number>(
   contenders: Contender<F>[],
   body: F,
   argLists: Parameters<F>[],
-): Promise<ScenarioResult> {
+): Promise<ScenarioResult | undefined> {
+  if (!selected(title)) return undefined;
   progress(title);
   const rows: Omit<Row, 'ratio'>[] = [];
   for (const contender of contenders) {
@@ -67,7 +69,7 @@ async function allHits<F extends (...args: never[]) => number>(
 }
 
 export async function functionScenarios(): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = [];
+  const results: (ScenarioResult | undefined)[] = [];
   const keys = randomKeys(1000).map((k) => [k] as [number]);
 
   results.push(
@@ -147,12 +149,29 @@ export async function functionScenarios(): Promise<ScenarioResult[]> {
   );
 
   results.push(await zipfScenario());
-  return results;
+
+  results.push(
+    await allHits<Fn1>(
+      'Budget overhead: bounded (maxSize 1000), all hits, with and without a budget',
+      'lru-memo with a budget <= 1.3x the same cache without one',
+      [
+        { name: 'lru-memo lruCache({ maxSize: 1000 }) (no budget)', make: (fn) => lruCache(fn, { maxSize: 1000 }), floor: true },
+        {
+          name: 'lru-memo lruCache({ maxSize: 1000, budget })',
+          make: (fn) => lruCache(fn, { maxSize: 1000, budget: createBudget({ maxSize: 100_000 }) }),
+        },
+      ],
+      body1,
+      keys,
+    ),
+  );
+  return results.filter((result) => result !== undefined);
 }
 
 /** Mixed Zipf(s=1) workload over 10,000 keys with maxSize 1000: hits and misses. */
-async function zipfScenario(): Promise<ScenarioResult> {
+async function zipfScenario(): Promise<ScenarioResult | undefined> {
   const title = 'Zipf(s=1) over 10,000 keys, maxSize 1000 (hits and misses)';
+  if (!selected(title)) return undefined;
   progress(title);
   const sequence = zipfSequence(10_000, 1, 200_000);
   const reference = exactLruHitRatio(sequence, 1000);

@@ -32,6 +32,13 @@ export interface ScenarioResult {
 
 export const quick = process.argv.includes('--quick');
 
+/** `--only <text>`: run only the scenarios whose title contains the text. */
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1]?.toLowerCase();
+export function selected(title: string): boolean {
+  return only === undefined || title.toLowerCase().includes(only);
+}
+
 /** Measuring options: long enough for stable ratios, short in --quick mode. */
 const measureOptions = quick
   ? { min_cpu_time: 20 * 1e6, min_samples: 4, max_samples: 40, warmup_samples: 2 }

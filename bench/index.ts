@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { functionScenarios } from './function.js';
 import { progress, quick, sinkValue, type ScenarioResult } from './harness.js';
+import { memberScenarios } from './members.js';
 import { memoryScenario } from './memory.js';
 
 function table(result: ScenarioResult): string {
@@ -32,7 +33,7 @@ function table(result: ScenarioResult): string {
 async function main(): Promise<void> {
   const started = Date.now();
   progress(`lru-memo benchmark${quick ? ' (quick: brief timings, answers checked)' : ''}`);
-  const results: ScenarioResult[] = [...(await functionScenarios()), memoryScenario()];
+  const results: ScenarioResult[] = [...(await functionScenarios()), ...(await memberScenarios()), ...memoryScenario()];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [
     '# Benchmarks',
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   ].join('\n');
   const body = results.map(table).join('\n');
   process.stdout.write(`\n${body}\n`);
-  if (quick) {
+  if (quick || process.argv.includes('--only')) {
     progress(`quick run done: ${results.length} scenarios, every contender's answers checked (checksum ${sinkValue()})`);
   } else {
     writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `${header}\n${body}`);

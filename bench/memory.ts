@@ -10,7 +10,7 @@ import memoize from 'memoize';
 import memoizee from 'memoizee';
 import { lruCache } from '../src/index.js';
 import { listLruFloor, mapFloor } from './floors.js';
-import { progress, quick, type Row, type ScenarioResult } from './harness.js';
+import { progress, quick, selected, type Row, type ScenarioResult } from './harness.js';
 import { randomKeys } from './workloads.js';
 
 declare const gc: () => void;
@@ -51,8 +51,9 @@ const contenders: { name: string; make: (fn: Fn1, count: number) => Fn1; floor?:
 
 const count = quick ? 20_000 : 100_000;
 
-export function memoryScenario(): ScenarioResult {
+export function memoryScenario(): ScenarioResult[] {
   const title = `Bytes per entry (${count.toLocaleString('en-US')} number keys, bounded caches sized to hold them all)`;
+  if (!selected('Bytes per entry')) return [];
   progress(title);
   const rows: Row[] = [];
   let floorBytes = 0;
@@ -67,7 +68,7 @@ export function memoryScenario(): ScenarioResult {
     rows.push({ name: contender.name, nsPerOp: bytes, ratio: bytes / floorBytes, floor: contender.floor ?? false });
     progress(`  ${contender.name}: ${bytes.toFixed(1)} bytes/entry`);
   });
-  return { title, unit: 'bytes per entry', rows, target: "lru-memo no more than lru-cache's bytes per entry" };
+  return [{ title, unit: 'bytes per entry', rows, target: "lru-memo no more than lru-cache's bytes per entry" }];
 }
 
 // Worker mode: measure one contender in this fresh process and print bytes per entry.

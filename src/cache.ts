@@ -29,6 +29,7 @@ import {
   uncountEntry,
   type Leaf,
 } from './keys.js';
+import type { BudgetImpl, BudgetedCache, Membership } from './budget.js';
 import { RecencyList } from './store.js';
 
 /** Returned by lookups that find no usable entry: `undefined` is a valid result. */
@@ -57,7 +58,7 @@ function depthOf(argumentCount: number): number {
   return argumentCount === 0 ? 1 : argumentCount;
 }
 
-export class Cache {
+export class Cache implements BudgetedCache {
   hits = 0;
   misses = 0;
   /** Bumped by clear(): a call that started before it does not store its result. */
@@ -81,12 +82,16 @@ export class Cache {
   private readonly list: RecencyList;
   private registry: FinalizationRegistry<WeakSlot> | undefined = undefined;
   private readonly bounded: boolean;
+  /** This cache's place in its budget, joined on the first store. */
+  private membership: Membership | undefined = undefined;
 
   constructor(
     /** `Infinity` for an unbounded cache; 0 never stores. */
     readonly maxSize: number,
     /** Milliseconds; 0 = entries never expire. */
     readonly ttl: number,
+    /** A bound shared with other caches, if any. */
+    private readonly budget: BudgetImpl | undefined = undefined,
   ) {
     this.bounded = maxSize !== Infinity;
     this.list = new RecencyList(maxSize, (slot) => this.dropPayload(slot));
@@ -152,6 +157,7 @@ export class Cache {
     }
     this.hits++;
     if (this.bounded) this.list.touch(slot);
+    if (this.membership !== undefined) this.budget!.touch(this.membership, slot);
     return this.values[slot];
   }
 
@@ -162,6 +168,7 @@ export class Cache {
     }
     this.hits++;
     if (this.bounded) this.list.touch(entry.slot);
+    if (this.membership !== undefined) this.budget!.touch(this.membership, entry.slot);
     return entry.value;
   }
 
@@ -230,10 +237,22 @@ export class Cache {
     }
   }
 
+  /**
+   * A free slot, evicting this cache's least recently used entry if full and
+   * then, with a budget, the globally least recently used one if the budget
+   * is full (possibly from this very cache: hence before any path is built).
+   */
   private takeSlot(): number {
     const slot = this.list.allocate();
     if (slot >= this.values.length) this.growPayload();
+    if (this.budget !== undefined) this.budget.admit((this.membership ??= this.budget.join(this)), slot);
     return slot;
+  }
+
+  /** The budget needs room: drop the entry in `slot` (the budget already let it go). */
+  evictForBudget(slot: number): void {
+    this.dropPayload(slot);
+    this.list.release(slot);
   }
 
   /**
@@ -299,6 +318,9 @@ export class Cache {
 
   /** Drops every entry and resets the counters. */
   clear(): void {
+    if (this.membership !== undefined) {
+      for (const slot of this.list.slotsOldestFirst()) this.budget!.leave(this.membership, slot);
+    }
     this.epoch++;
     this.hits = this.misses = 0;
     this.roots = [];
@@ -360,6 +382,7 @@ export class Cache {
     }
     this.values[slot] = this.leafKeys[slot] = undefined;
     if (this.owners !== undefined) this.owners[slot] = undefined;
+    if (this.membership !== undefined) this.budget!.leave(this.membership, slot);
   }
 
   /**
@@ -395,6 +418,7 @@ export class Cache {
     uncountEntry(this.ownerOf(slot));
     this.values[slot] = undefined;
     if (this.owners !== undefined) this.owners[slot] = undefined;
+    if (this.membership !== undefined) this.budget!.leave(this.membership, slot);
     this.list.release(slot);
   }
 }

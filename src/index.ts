@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { cache, lruCache } from './wrap.js';
+export { createBudget, type Budget } from './budget.js';
 export { cached, type CachedDecorator, type CachedOptions } from './decorate.js';
 export { cacheClear, cacheContains, cacheInfo, cacheInvalidate, type MemberName } from './introspect.js';
 export type { AnyFunction, CacheControl, CachedFunction, CacheInfo, CacheParameters, LruCacheOptions } from './types.js';

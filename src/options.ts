@@ -1,3 +1,8 @@
+import { isBudget, type BudgetImpl } from './budget.js';
+import { describe } from './describe.js';
+
+export { describe };
+
 /**
  * Option validation. Every check runs once, when a function is wrapped or a
  * member decorated, so the call path never looks at options again. Messages
@@ -15,6 +20,8 @@ export interface Settings {
   readonly key: ((...args: never[]) => unknown) | undefined;
   /** Which cache serves a call on a receiver. */
   readonly scope: Scope;
+  /** The process-wide bound this cache's entries also count against, if any. */
+  readonly budget: BudgetImpl | undefined;
 }
 
 /**
@@ -27,15 +34,17 @@ export type Scope = 'instance' | 'shared' | ((self: never) => unknown);
 /** Python's default, kept: `functools.lru_cache(maxsize=128)`. */
 export const DEFAULT_MAX_SIZE = 128;
 
-export const FUNCTION_OPTIONS = ['maxSize', 'ttl', 'key'] as const;
-export const MEMBER_OPTIONS = ['maxSize', 'ttl', 'key', 'scope'] as const;
+export const FUNCTION_OPTIONS = ['maxSize', 'ttl', 'key', 'budget'] as const;
+export const MEMBER_OPTIONS = ['maxSize', 'ttl', 'key', 'budget', 'scope'] as const;
 
 /**
  * Reads `options` for `caller` (used as the message prefix, e.g. "lruCache").
  * `known` lists the option names this caller accepts.
  */
 export function readSettings(options: unknown, caller: string, known: readonly string[]): Settings {
-  if (options === undefined) return { maxSize: DEFAULT_MAX_SIZE, ttl: 0, key: undefined, scope: 'instance' };
+  if (options === undefined) {
+    return { maxSize: DEFAULT_MAX_SIZE, ttl: 0, key: undefined, scope: 'instance', budget: undefined };
+  }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${caller}: options must be an object, received ${describe(options)}`);
   }
@@ -48,7 +57,13 @@ export function readSettings(options: unknown, caller: string, known: readonly s
     ttl: readTtl(caller, given.ttl),
     key: readFunction(caller, 'key', given.key) as Settings['key'],
     scope: readScope(caller, given.scope),
+    budget: readBudget(caller, given.budget),
   };
+}
+
+function readBudget(caller: string, value: unknown): BudgetImpl | undefined {
+  if (value === undefined || isBudget(value)) return value;
+  throw new TypeError(`${caller}: option 'budget' must be a budget made by createBudget(), received ${describe(value)}`);
 }
 
 function readScope(caller: string, value: unknown): Scope {
@@ -97,34 +112,3 @@ function unknownOption(caller: string, name: string, known: readonly string[]): 
   );
 }
 
-/** A short, unambiguous rendering of a received value for error messages. */
-export function describe(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return `${JSON.stringify(value)} (a string)`;
-    case 'number':
-      return Object.is(value, -0) ? '-0' : String(value);
-    case 'bigint':
-      return `${value}n (a bigint)`;
-    case 'symbol':
-      return value.toString();
-    case 'function':
-      return value.name ? `function ${value.name}` : 'an anonymous function';
-    case 'object':
-      return value === null ? 'null' : describeObject(value);
-    default:
-      return String(value);
-  }
-}
-
-function describeObject(value: object): string {
-  let name: unknown;
-  try {
-    // A revoked Proxy throws even on Array.isArray; the message must not.
-    if (Array.isArray(value)) return `an array of length ${value.length}`;
-    name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  } catch {
-    return 'an object';
-  }
-  return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name} instance` : 'an object';
-}

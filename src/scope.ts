@@ -17,6 +17,7 @@
  */
 import { Cache } from './cache.js';
 import { isObjectLike } from './keys.js';
+import type { BudgetImpl } from './budget.js';
 import type { Scope } from './options.js';
 
 export interface Totals {
@@ -28,7 +29,8 @@ export interface Totals {
 export class CacheGroup {
   /** Serves calls that have no receiver (`this === undefined`). */
   readonly unscoped: Cache;
-  private byObject: WeakMap<object, Cache> | undefined = undefined;
+  /** Caches of object receivers and object scope keys (read directly by the call path). */
+  readonly byObject = new WeakMap<object, Cache>();
   private byPrimitive: Map<unknown, Cache> | undefined = undefined;
   private readonly scoped = new Set<WeakRef<Cache>>();
   private forget: FinalizationRegistry<WeakRef<Cache>> | undefined = undefined;
@@ -39,8 +41,10 @@ export class CacheGroup {
     readonly scope: Scope,
     /** The custom key function, if any: how an argument list becomes a key. */
     readonly key: ((...args: unknown[]) => unknown) | undefined,
+    /** A bound shared with other caches, if any. */
+    readonly budget: BudgetImpl | undefined = undefined,
   ) {
-    this.unscoped = new Cache(maxSize, ttl);
+    this.unscoped = new Cache(maxSize, ttl, budget);
   }
 
   /**
@@ -85,7 +89,7 @@ export class CacheGroup {
 
   /** The cache for `key` if one exists; never creates. */
   peek(key: unknown): Cache | undefined {
-    return isObjectLike(key) ? this.byObject?.get(key) : this.byPrimitive?.get(key);
+    return isObjectLike(key) ? this.byObject.get(key) : this.byPrimitive?.get(key);
   }
 
   /** Sums over the unscoped cache and every live scoped cache. */
@@ -114,8 +118,8 @@ export class CacheGroup {
   }
 
   private create(key: unknown): Cache {
-    const cache = new Cache(this.maxSize, this.ttl);
-    if (isObjectLike(key)) (this.byObject ??= new WeakMap()).set(key, cache);
+    const cache = new Cache(this.maxSize, this.ttl, this.budget);
+    if (isObjectLike(key)) this.byObject.set(key, cache);
     else (this.byPrimitive ??= new Map()).set(key, cache);
     const ref = new WeakRef(cache);
     this.scoped.add(ref);

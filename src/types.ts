@@ -1,4 +1,5 @@
 /** Public types shared by the function wrapper, the decorator and introspection. */
+import type { Budget } from './budget.js';
 
 /** Any function, with any `this`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -63,6 +64,12 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * @default undefined (key = the argument list, each by SameValueZero)
    */
   key?: (...args: A) => unknown;
+  /**
+   * A budget made by {@link createBudget}: this cache's entries also count
+   * against its bound on entries across many caches.
+   * @default undefined (no shared bound)
+   */
+  budget?: Budget;
 }
 
 /** The statistics and control every cached function carries. */

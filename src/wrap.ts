@@ -71,7 +71,7 @@ export function lruCache<F extends AnyFunction>(
  */
 export function cache<F extends AnyFunction>(fn: F): CachedFunction<F> {
   assertFunction(fn, 'cache');
-  return createCachedFunction(fn, { maxSize: Infinity, ttl: 0, key: undefined, scope: 'instance' });
+  return createCachedFunction(fn, { maxSize: Infinity, ttl: 0, key: undefined, scope: 'instance', budget: undefined });
 }
 
 function assertFunction(fn: unknown, caller: string): void {
@@ -86,11 +86,19 @@ function assertFunction(fn: unknown, caller: string): void {
  * `this`), shared, or per scope key.
  */
 function selectorFor(group: CacheGroup): SelectCache {
-  const { unscoped, scope } = group;
+  const { unscoped, scope, byObject } = group;
   if (scope === 'shared') return () => unscoped;
-  if (scope === 'instance') return (receiver) => (receiver === undefined ? unscoped : group.cacheFor(receiver));
+  // WeakMap.get answers undefined for a primitive, which then takes the slow path.
+  if (scope === 'instance') {
+    return (receiver) =>
+      receiver === undefined ? unscoped : (byObject.get(receiver as object) ?? group.cacheFor(receiver));
+  }
   const scopeKey = scope as (self: unknown) => unknown;
-  return (receiver) => (receiver === undefined ? unscoped : group.cacheFor(scopeKey(receiver)));
+  return (receiver) => {
+    if (receiver === undefined) return unscoped;
+    const key = scopeKey(receiver);
+    return byObject.get(key as object) ?? group.cacheFor(key);
+  };
 }
 
 /** Builds a cached function. Shared by `lruCache`, `cache` and the decorator. */
@@ -100,6 +108,7 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, settings: Set
     settings.ttl,
     settings.scope,
     settings.key as ((...args: unknown[]) => unknown) | undefined,
+    settings.budget,
   );
   const wrapper = specialise(fn, settings, selectorFor(group));
   const parameters: CacheParameters = Object.freeze({

@@ -186,3 +186,39 @@ describe('async calls keep nothing alive', () => {
     expect(f.cacheInfo()).toMatchObject({ misses: 100, currSize: 0 });
   });
 });
+
+describe('budget bookkeeping keeps nothing alive', () => {
+  it('instances and argument objects in budgeted caches are collected; held controls are not', async () => {
+    const { createBudget, cached } = await import('../../src/index.js');
+    const budget = createBudget({ maxSize: 100_000 });
+    const f = lruCache((box: Box) => ({ box }), { budget });
+    class Service {
+      constructor(readonly box: Box) {}
+      @cached({ budget })
+      wrap(n: number) {
+        return { owner: this, n };
+      }
+    }
+    const watcher = new Watcher();
+    const heldBox = makeBox(-1);
+    const heldService = new Service(heldBox);
+    f(heldBox);
+    heldService.wrap(1);
+    const controls = [watcher.watch(heldBox), watcher.watch(heldService)];
+    const dropped: number[] = [];
+    (function requests() {
+      for (let i = 0; i < 50; i++) {
+        const box = makeBox(i);
+        const service = new Service(box);
+        f(box);
+        service.wrap(i);
+        dropped.push(watcher.watch(box), watcher.watch(service));
+      }
+    })();
+    expect(budget.info().currSize).toBe(102);
+    expect(await watcher.awaitCollected(dropped)).toBe(true);
+    expect(controls.map((i) => watcher.collected(i))).toEqual([false, false]);
+    // Collected caches and entries give their budget room back.
+    expect(await collectUntil(() => budget.info().currSize === 2)).toBe(true);
+  });
+});

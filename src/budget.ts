@@ -1,0 +1,175 @@
+/**
+ * A budget: one bound over many caches (CPython issue 102618's missing piece).
+ *
+ * Caches opt in with the `budget` option; the budget keeps one recency list
+ * over every entry of every attached cache (per-instance caches included) and,
+ * when full, evicts the globally least recently used entry from whichever
+ * cache holds it.
+ *
+ * It never holds a cache, an instance or an argument: each attached cache is a
+ * {@link Membership} (a WeakRef to the cache and slot numbers), and a
+ * FinalizationRegistry gives a collected cache's slots back.
+ */
+import { describe } from './describe.js';
+import { RecencyList } from './store.js';
+import type { CacheInfo } from './types.js';
+
+/** What the budget needs from an attached cache. */
+export interface BudgetedCache {
+  readonly hits: number;
+  readonly misses: number;
+  /** Entries held now, after dropping expired ones (which leave the budget too). */
+  readonly size: number;
+  /** Drops the entry in `slot` because the budget needs the room. */
+  evictForBudget(slot: number): void;
+  clear(): void;
+}
+
+/** One attached cache, as the budget sees it. */
+export class Membership {
+  /** The budget slot of each of the cache's slots. */
+  readonly budgetSlotOf: number[] = [];
+  constructor(readonly cache: WeakRef<BudgetedCache>) {}
+}
+
+/**
+ * A bound on the total number of entries across every cache that opts in
+ * with `{ budget }`, evicting the globally least recently used entry.
+ *
+ * @example
+ * const budget = createBudget({ maxSize: 10_000 });
+ * class Pricing {
+ *   @cached({ budget, maxSize: Infinity }) quote(sku: string) { ... }
+ * }
+ * budget.info(); // totals over every attached cache
+ */
+export interface Budget {
+  /** The bound on entries across every attached cache. */
+  readonly maxSize: number;
+  /**
+   * Totals over the live attached caches: hits, misses, the budget's maxSize,
+   * and entries held now.
+   * @example
+   * budget.info(); // { hits: 40, misses: 12, maxSize: 10000, currSize: 12 }
+   */
+  info(): CacheInfo;
+  /**
+   * Clears every attached cache (entries and counters).
+   * @example
+   * budget.clear();
+   */
+  clear(): void;
+}
+
+export class BudgetImpl implements Budget {
+  private readonly list: RecencyList;
+  /** Per budget slot: the membership it belongs to and the cache's slot. */
+  private readonly owners: (Membership | undefined)[] = [];
+  private readonly cacheSlots: number[] = [];
+  private readonly members = new Set<Membership>();
+  private readonly forget = new FinalizationRegistry<Membership>((gone) => this.dropMember(gone));
+
+  constructor(readonly maxSize: number) {
+    this.list = new RecencyList(maxSize, (slot) => this.evict(slot));
+  }
+
+  /** Attaches a cache; it is let go when the cache is collected. */
+  join(cache: BudgetedCache): Membership {
+    const membership = new Membership(new WeakRef(cache));
+    this.members.add(membership);
+    this.forget.register(cache, membership);
+    return membership;
+  }
+
+  /** Counts a new entry (the cache's `slot`), evicting globally if full. */
+  admit(membership: Membership, slot: number): void {
+    const budgetSlot = this.list.allocate();
+    this.owners[budgetSlot] = membership;
+    this.cacheSlots[budgetSlot] = slot;
+    membership.budgetSlotOf[slot] = budgetSlot;
+  }
+
+  /** A hit on the cache's `slot`: most recent across the whole budget. */
+  touch(membership: Membership, slot: number): void {
+    this.list.touch(membership.budgetSlotOf[slot]!);
+  }
+
+  /** The cache dropped its `slot` on its own (eviction, expiry, invalidation, clear). */
+  leave(membership: Membership, slot: number): void {
+    const budgetSlot = membership.budgetSlotOf[slot]!;
+    if (this.owners[budgetSlot] !== membership || this.cacheSlots[budgetSlot] !== slot) return;
+    this.owners[budgetSlot] = undefined;
+    this.list.release(budgetSlot);
+  }
+
+  info(): CacheInfo {
+    let hits = 0;
+    let misses = 0;
+    for (const membership of this.members) {
+      const cache = membership.cache.deref();
+      if (cache === undefined) continue;
+      hits += cache.hits;
+      misses += cache.misses;
+      void cache.size; // sweeps expired entries, which also leave the budget
+    }
+    return Object.freeze({ hits, misses, maxSize: this.maxSize, currSize: this.list.size });
+  }
+
+  clear(): void {
+    for (const membership of this.members) membership.cache.deref()?.clear();
+  }
+
+  /** The list needs room: the least recently used entry leaves its cache. */
+  private evict(budgetSlot: number): void {
+    const membership = this.owners[budgetSlot]!;
+    this.owners[budgetSlot] = undefined; // so the cache's leave() is a no-op
+    membership.cache.deref()?.evictForBudget(this.cacheSlots[budgetSlot]!);
+  }
+
+  /** A cache was collected: its entries leave the budget. */
+  private dropMember(membership: Membership): void {
+    this.members.delete(membership);
+    for (const [slot, budgetSlot] of membership.budgetSlotOf.entries()) {
+      if (budgetSlot !== undefined) this.leave(membership, slot);
+    }
+  }
+}
+
+/** Budgets made by createBudget; the option check uses it. */
+export function isBudget(value: unknown): value is BudgetImpl {
+  return value instanceof BudgetImpl;
+}
+
+/**
+ * Creates a budget: one bound on the total number of entries across every
+ * cache that opts in with `{ budget }` (functions and decorated members alike,
+ * all per-instance caches of a member included). When full, the globally
+ * least recently used entry is evicted. It holds no instance or argument.
+ *
+ * @param options `maxSize`: a positive integer
+ * @throws TypeError/RangeError naming `maxSize` when it is not a positive integer
+ * @example
+ * import { cached, createBudget, lruCache } from 'lru-memo';
+ *
+ * const budget = createBudget({ maxSize: 50_000 });
+ * const geocode = lruCache(lookupAddress, { budget, maxSize: Infinity });
+ * class Reports {
+ *   @cached({ budget }) render(id: string) { ... }
+ * }
+ * budget.info(); // { hits, misses, maxSize: 50000, currSize }
+ */
+export function createBudget(options: { maxSize: number }): Budget {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`createBudget: options must be an object with maxSize, received ${describe(options)}`);
+  }
+  for (const name of Object.keys(options)) {
+    if (name !== 'maxSize') throw new TypeError(`createBudget: unknown option '${name}'; the only option is 'maxSize'`);
+  }
+  const { maxSize } = options;
+  const rule = "option 'maxSize' must be a positive integer";
+  if (typeof maxSize !== 'number') throw new TypeError(`createBudget: ${rule}, received ${describe(maxSize)}`);
+  if (!Number.isInteger(maxSize) || maxSize <= 0) {
+    throw new RangeError(`createBudget: ${rule}, received ${describe(maxSize)}`);
+  }
+  return new BudgetImpl(maxSize);
+}
