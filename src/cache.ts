@@ -68,6 +68,8 @@ export class Cache implements BudgetedCache {
 
   /** One trie root per argument count. */
   private roots: (TrieNode | undefined)[] = [];
+  /** `roots[1]`, kept in a field: the single-argument hit path reads it first. */
+  private root1: TrieNode | undefined = undefined;
   // Starts with generic elements: a double-elements array would box every number read.
   private values: unknown[] = [null];
   /**
@@ -82,6 +84,8 @@ export class Cache implements BudgetedCache {
   private readonly list: RecencyList;
   private registry: FinalizationRegistry<WeakSlot> | undefined = undefined;
   private readonly bounded: boolean;
+  /** No ttl and no budget: a hit only counts and refreshes recency. */
+  private readonly plain: boolean;
   /** This cache's place in its budget, joined on the first store. */
   private membership: Membership | undefined = undefined;
 
@@ -94,6 +98,7 @@ export class Cache implements BudgetedCache {
     private readonly budget: BudgetImpl | undefined = undefined,
   ) {
     this.bounded = maxSize !== Infinity;
+    this.plain = ttl === 0 && budget === undefined;
     this.list = new RecencyList(maxSize, (slot) => this.dropPayload(slot));
   }
 
@@ -101,7 +106,7 @@ export class Cache implements BudgetedCache {
 
   /** Lookup specialised for one argument (or one custom key). */
   get1(a: unknown): unknown {
-    const root = this.roots[1];
+    const root = this.root1;
     if (root === undefined) return MISS;
     // The level lookup is written out (not childOf) so it stays inlined in the hot path.
     const leaf = (
@@ -151,6 +156,11 @@ export class Cache implements BudgetedCache {
   }
 
   private hitSlot(slot: number): unknown {
+    if (this.plain) {
+      this.hits++;
+      if (this.bounded) this.list.touch(slot);
+      return this.values[slot];
+    }
     if (this.ttl !== 0 && this.expiries[slot]! <= Date.now()) {
       this.remove(slot);
       return MISS;
@@ -192,6 +202,7 @@ export class Cache implements BudgetedCache {
     // Take the slot before walking: evicting may prune the very nodes we would use.
     const slot = this.takeSlot();
     const root = (this.roots[count] ??= new TrieNode(undefined, undefined));
+    if (count === 1) this.root1 = root;
     const owner = ownerFor(root, args, depth);
     const firstObject = firstObjectKey(args, depth);
     const anchor = firstObject < 0 ? undefined : anchorOf(owner, depth, firstObject);
@@ -204,7 +215,7 @@ export class Cache implements BudgetedCache {
     if (this.maxSize === 0) return -1;
     if (!knownAbsent && this.roots[1] !== undefined && childOf(this.roots[1], a) !== undefined) return -1;
     const slot = this.takeSlot(); // eviction never removes a root
-    const root = (this.roots[1] ??= new TrieNode(undefined, undefined));
+    const root = (this.root1 ??= this.roots[1] ??= new TrieNode(undefined, undefined));
     this.place(slot, root, a, value, isObjectLike(a) ? root : undefined, pending);
     return slot;
   }
@@ -324,6 +335,7 @@ export class Cache implements BudgetedCache {
     this.epoch++;
     this.hits = this.misses = 0;
     this.roots = [];
+    this.root1 = undefined;
     this.values = [null];
     this.owners = undefined;
     this.leafKeys = [];
