@@ -17,6 +17,10 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: 'eslint', include: ['test/eslint/**/*.test.ts'] },
+      },
+      {
+        extends: true,
         test: { name: 'tc39', include: ['test/tc39/**/*.test.ts'], exclude: ['**/*.gc.test.ts'] },
       },
       {
