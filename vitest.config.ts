@@ -21,6 +21,10 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: 'model', include: ['test/model/**/*.test.ts'] },
+      },
+      {
+        extends: true,
         test: { name: 'tc39', include: ['test/tc39/**/*.test.ts'], exclude: ['**/*.gc.test.ts'] },
       },
       {

@@ -86,8 +86,8 @@ export class Cache implements BudgetedCache {
   private readonly bounded: boolean;
   /** No ttl and no budget: a hit only counts and refreshes recency. */
   private readonly plain: boolean;
-  /** This cache's place in its budget, joined on the first store. */
-  private membership: Membership | undefined = undefined;
+  /** This cache's place in its budget (its counters count there from the start). */
+  private readonly membership: Membership | undefined;
 
   constructor(
     /** `Infinity` for an unbounded cache; 0 never stores. */
@@ -99,6 +99,7 @@ export class Cache implements BudgetedCache {
   ) {
     this.bounded = maxSize !== Infinity;
     this.plain = ttl === 0 && budget === undefined;
+    this.membership = budget?.join(this);
     this.list = new RecencyList(maxSize, (slot) => this.dropPayload(slot));
   }
 
@@ -256,7 +257,7 @@ export class Cache implements BudgetedCache {
   private takeSlot(): number {
     const slot = this.list.allocate();
     if (slot >= this.values.length) this.growPayload();
-    if (this.budget !== undefined) this.budget.admit((this.membership ??= this.budget.join(this)), slot);
+    if (this.membership !== undefined) this.budget!.admit(this.membership, slot);
     return slot;
   }
 

@@ -115,6 +115,20 @@ describe('createBudget: one bound over many caches', () => {
   });
 });
 
+describe('regressions found by the model tests', () => {
+  it('a budgeted cache counts in budget.info() from creation, even if it never stores', async () => {
+    // Shrunk counterexample: maxSize 0 with a budget, one call, then budget.info().
+    const budget = createBudget({ maxSize: 2 });
+    const never = lruCache((x: number) => x, { budget, maxSize: 0 });
+    const failing = lruCache(async (x: number) => {
+      throw new Error(`no ${x}`);
+    }, { budget });
+    never(1);
+    await failing(1).catch(() => undefined);
+    expect(budget.info()).toEqual({ hits: 0, misses: 2, maxSize: 2, currSize: 0 });
+  });
+});
+
 describe('budget misuse', () => {
   it.each([
     [{ maxSize: 0 }, RangeError, /createBudget: option 'maxSize' must be a positive integer, received 0/],

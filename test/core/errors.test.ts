@@ -1,0 +1,277 @@
+/**
+ * Every misuse and its answer. Each row asserts the error class, that the
+ * message is exactly the one documented in docs/errors.md (the test reads
+ * the file, so the table cannot drift), and that a cache already in use keeps
+ * working afterwards with its entries and counters intact.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  cache,
+  cached,
+  cacheClear,
+  cacheContains,
+  cacheInfo,
+  cacheInvalidate,
+  createBudget,
+  lruCache,
+} from '../../src/index.js';
+
+const errorsDoc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+
+/** A cache in use before each misuse; it must be untouched by it. */
+function witness() {
+  let runs = 0;
+  const f = lruCache((n: number) => (runs++, n * 2));
+  f(1);
+  f(1);
+  return {
+    check() {
+      expect(f.cacheInfo()).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1 });
+      expect(f(1)).toBe(2);
+      expect(runs).toBe(1);
+    },
+  };
+}
+
+class Service {
+  @cached
+  m(n: number) {
+    return n;
+  }
+  plain(n: number) {
+    return n;
+  }
+}
+const service = new Service();
+const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+revoke();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const loose: any = cached;
+
+type Row = [misuse: string, act: () => unknown, errorClass: typeof TypeError | typeof RangeError, message: string];
+
+const rows: Row[] = [
+  ['wrapping a non-function', () => lruCache(42 as never), TypeError, 'lruCache: expected a function to cache, received 42'],
+  ['cache() of a non-function', () => cache('f' as never), TypeError, 'cache: expected a function to cache, received "f" (a string)'],
+  ['options that are not an object', () => lruCache(Math.abs, 5 as never), TypeError, 'lruCache: options must be an object, received 5'],
+  [
+    'an unknown option (a typo)',
+    () => lruCache(Math.abs, { maxsize: 10 } as never),
+    TypeError,
+    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'budget'",
+  ],
+  [
+    'maxSize of the wrong type',
+    () => lruCache(Math.abs, { maxSize: '10' as never }),
+    TypeError,
+    `lruCache: option 'maxSize' must be a non-negative integer or Infinity, received "10" (a string)`,
+  ],
+  [
+    'maxSize out of range',
+    () => lruCache(Math.abs, { maxSize: -1 }),
+    RangeError,
+    "lruCache: option 'maxSize' must be a non-negative integer or Infinity, received -1",
+  ],
+  [
+    'ttl of the wrong type',
+    () => lruCache(Math.abs, { ttl: '1s' as never }),
+    TypeError,
+    `lruCache: option 'ttl' must be a positive finite number of milliseconds, received "1s" (a string)`,
+  ],
+  [
+    'ttl out of range',
+    () => lruCache(Math.abs, { ttl: 0 }),
+    RangeError,
+    "lruCache: option 'ttl' must be a positive finite number of milliseconds, received 0",
+  ],
+  ['key that is not a function', () => lruCache(Math.abs, { key: 'id' as never }), TypeError, `lruCache: option 'key' must be a function, received "id" (a string)`],
+  [
+    'budget not made by createBudget',
+    () => lruCache(Math.abs, { budget: { maxSize: 3 } as never }),
+    TypeError,
+    "lruCache: option 'budget' must be a budget made by createBudget(), received an object",
+  ],
+  [
+    'scope that is not instance, shared or a function',
+    () => cached({ scope: 'global' as never }),
+    TypeError,
+    `@cached: option 'scope' must be 'instance', 'shared' or a function (self) => key, received "global" (a string)`,
+  ],
+  ['createBudget without options', () => createBudget(undefined as never), TypeError, 'createBudget: options must be an object with maxSize, received undefined'],
+  ['createBudget with an unknown option', () => createBudget({ maxSize: 5, max: 3 } as never), TypeError, "createBudget: unknown option 'max'; the only option is 'maxSize'"],
+  ['createBudget maxSize of the wrong type', () => createBudget({ maxSize: '5' as never }), TypeError, `createBudget: option 'maxSize' must be a positive integer, received "5" (a string)`],
+  ['createBudget maxSize out of range', () => createBudget({ maxSize: 0 }), RangeError, "createBudget: option 'maxSize' must be a positive integer, received 0"],
+  [
+    '@cached on a field',
+    () => loose(undefined, { kind: 'field', name: 'x', static: false, private: false }),
+    TypeError,
+    "@cached cannot be used on field 'x': it caches methods (instance and static) and getters",
+  ],
+  [
+    '@cached on a setter',
+    () => loose(() => undefined, { kind: 'setter', name: 'x', static: false, private: false }),
+    TypeError,
+    "@cached cannot be used on setter 'x': it caches methods (instance and static) and getters",
+  ],
+  [
+    '@cached on an auto-accessor',
+    () => loose({ get: () => 1, set: () => undefined }, { kind: 'accessor', name: 'x', static: false, private: false }),
+    TypeError,
+    "@cached cannot be used on auto-accessor 'x': an auto-accessor already stores its value; cache a getter instead",
+  ],
+  [
+    '@cached on a class',
+    () => loose(class Widget {}, { kind: 'class', name: 'Widget' }),
+    TypeError,
+    "@cached cannot be used on class 'Widget': it caches methods (instance and static) and getters",
+  ],
+  [
+    '@cached on a class (legacy decorators)',
+    () => loose(class Gadget {}),
+    TypeError,
+    "@cached cannot be used on class 'Gadget': it caches methods (instance and static) and getters",
+  ],
+  [
+    '@cached on a field (legacy decorators)',
+    () => loose({}, 'y', undefined),
+    TypeError,
+    "@cached cannot be used on field 'y': it caches methods (instance and static) and getters",
+  ],
+  ['@cached applied to something else', () => loose()(42, 43), TypeError, '@cached: expected to decorate a class method or getter, received 42'],
+  [
+    'cacheInfo on a function that is not cached',
+    () => cacheInfo(Math.abs),
+    TypeError,
+    'cacheInfo: expected a function made by lruCache(), cache() or @cached, received function abs',
+  ],
+  [
+    'cacheInfo on an instance without a member name',
+    () => cacheInfo(service as never),
+    TypeError,
+    "cacheInfo: expected a function made by lruCache(), cache() or @cached, received a Service instance (for a member, pass its name: cacheInfo(obj, 'member'))",
+  ],
+  ['cacheInfo on a member that is not cached', () => cacheInfo(service, 'plain'), TypeError, "cacheInfo: a Service instance has no cached member 'plain'"],
+  ['cacheInfo on a member that does not exist', () => cacheInfo(service, 'nope' as never), TypeError, "cacheInfo: a Service instance has no member 'nope'"],
+  ['a member name that is not a string or symbol', () => cacheInfo(service, 42 as never), TypeError, 'cacheInfo: member name must be a string or symbol, received 42'],
+  ['cacheInfo on a primitive', () => cacheInfo('text' as never, 'length' as never), TypeError, 'cacheInfo: expected an object or class with cached members, received "text" (a string)'],
+  ['cacheClear on something with nothing cached', () => cacheClear({}), TypeError, 'cacheClear: expected a cached function or an object with cached members, received an object'],
+  ['cacheInvalidate on a member that is not cached', () => cacheInvalidate(service, 'plain', 1), TypeError, "cacheInvalidate: a Service instance has no cached member 'plain'"],
+  ['cacheContains on a member that is not cached', () => cacheContains(service, 'plain', 1), TypeError, "cacheContains: a Service instance has no cached member 'plain'"],
+  [
+    'introspecting a revoked Proxy',
+    () => cacheInfo(revoked as never, 'm' as never),
+    TypeError,
+    "cacheInfo: cannot inspect an object: Cannot perform 'getOwnPropertyDescriptor' on a proxy that has been revoked",
+  ],
+];
+
+describe('every bad input is answered (docs/errors.md)', () => {
+  it.each(rows)('%s', (_misuse, act, errorClass, message) => {
+    const before = witness();
+    let thrown: unknown;
+    try {
+      act();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(errorClass);
+    expect((thrown as Error).message).toBe(message);
+    expect(errorsDoc, 'docs/errors.md must show this message').toContain(message);
+    before.check();
+  });
+
+  it('the table lists every row of this test', () => {
+    const documentedRows = errorsDoc.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| misuse') && !line.startsWith('| ---'));
+    expect(documentedRows.length).toBeGreaterThanOrEqual(rows.length + callTimeRows);
+  });
+});
+
+const callTimeRows = 5;
+
+describe('errors at call time leave the cache intact', () => {
+  it('a key function that throws: the error propagates; entries and counters are unchanged', () => {
+    const f = lruCache((id: number) => ({ id }), {
+      key: (id: number) => {
+        if (id < 0) throw new RangeError(`negative id ${id}`);
+        return id;
+      },
+    });
+    const kept = f(1);
+    f(1);
+    expect(() => f(-1)).toThrow(new RangeError('negative id -1'));
+    expect(f.cacheInfo()).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1 });
+    expect(f(1)).toBe(kept);
+  });
+
+  it('a body that throws non-Error values: rethrown as is, not cached, counted as a miss', () => {
+    const values: unknown[] = ['text', 42, undefined, null, { code: 7 }];
+    const f = lruCache((i: number) => {
+      if (i < values.length) throw values[i];
+      return i;
+    });
+    f(99);
+    values.forEach((value, i) => {
+      let caught: unknown = 'nothing';
+      try {
+        f(i);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBe(value);
+    });
+    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 1 + values.length, maxSize: 128, currSize: 1 });
+    expect(f(99)).toBe(99);
+  });
+
+  it('a revoked Proxy as receiver: the body\'s own TypeError propagates; other receivers keep their entries', () => {
+    class Box {
+      constructor(readonly size: number) {}
+      @cached
+      double() {
+        return this.size * 2;
+      }
+    }
+    const box = new Box(3);
+    box.double();
+    const { proxy, revoke } = Proxy.revocable(new Box(5), {});
+    revoke();
+    expect(() => Box.prototype.double.call(proxy)).toThrow(TypeError);
+    expect(cacheInfo(box, 'double')).toEqual({ hits: 0, misses: 1, maxSize: 128, currSize: 1 });
+    expect(box.double()).toBe(6);
+  });
+
+  it('a scope function that throws: the error propagates before any counter moves', () => {
+    class Tenant {
+      constructor(readonly id: string | undefined) {}
+      @cached({
+        scope: (self: Tenant) => {
+          if (self.id === undefined) throw new TypeError('tenant without id');
+          return self.id;
+        },
+      })
+      name() {
+        return `tenant ${this.id}`;
+      }
+    }
+    const ok = new Tenant('a');
+    ok.name();
+    expect(() => new Tenant(undefined).name()).toThrow('tenant without id');
+    expect(cacheInfo(ok, 'name')).toEqual({ hits: 0, misses: 1, maxSize: 128, currSize: 1 });
+  });
+
+  it('a getter that throws: not cached, thrown again on the next read', () => {
+    let attempts = 0;
+    class Conf {
+      @cached
+      get value(): number {
+        attempts++;
+        throw new Error(`attempt ${attempts}`);
+      }
+    }
+    const c = new Conf();
+    expect(() => c.value).toThrow('attempt 1');
+    expect(() => c.value).toThrow('attempt 2');
+    expect(cacheInfo(c, 'value')).toEqual({ hits: 0, misses: 2, maxSize: 128, currSize: 0 });
+  });
+});
