@@ -1,4 +1,6 @@
-import { defineConfig } from 'vitest/config';
+import { existsSync } from 'node:fs';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 // The member suite runs once per decorator flavour: the same test bodies
 // (test/members/*.ts) are imported by test/tc39 and test/legacy, and each
@@ -7,6 +9,53 @@ import { defineConfig } from 'vitest/config';
 // execArgv; the threads pool rejects the flag).
 const legacyDecorators = { tsconfigRaw: { compilerOptions: { experimentalDecorators: true } } };
 const gcRun = { pool: 'forks' as const, execArgv: ['--expose-gc'], testTimeout: 60_000 };
+
+// Browser tests run in headless Chromium from the system (Debian's chromium
+// package; .ci/run installs it). Without one they are skipped, and said so.
+const chromium = [process.env.CHROMIUM_PATH, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find(
+  (path): path is string => path !== undefined && path !== '' && existsSync(path),
+);
+const browserProjects: TestProjectInlineConfiguration[] =
+  chromium === undefined
+    ? []
+    : [
+        {
+          extends: true,
+          // A concrete target so esbuild lowers standard decorators for the page.
+          esbuild: { target: 'es2022' },
+          test: {
+            name: 'browser',
+            include: ['test/browser/**/*.browser.test.ts'],
+            browser: {
+              enabled: true,
+              headless: true,
+              screenshotFailures: false,
+              provider: playwright({
+                launchOptions: {
+                  executablePath: chromium,
+                  args: [
+                    '--headless',
+                    '--no-sandbox',
+                    '--disable-gpu',
+                    '--disable-quic',
+                    '--no-first-run',
+                    '--disable-background-networking',
+                    '--disable-component-update',
+                    '--disable-sync',
+                  ],
+                },
+              }),
+              instances: [{ browser: 'chromium' }],
+            },
+          },
+        },
+      ];
+if (chromium === undefined) {
+  const message = 'no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)';
+  // CI must not pass by skipping them.
+  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`Browser tests required, but ${message}.`);
+  console.warn(`Browser tests skipped: ${message}.`);
+}
 
 export default defineConfig({
   test: {
@@ -38,9 +87,14 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: 'soak', include: ['test/soak/**/*.test.ts'], ...gcRun, testTimeout: 180_000 },
+      },
+      {
+        extends: true,
         esbuild: legacyDecorators,
         test: { name: 'gc-legacy', include: ['test/legacy/**/*.gc.test.ts'], ...gcRun },
       },
+      ...browserProjects,
     ],
   },
 });

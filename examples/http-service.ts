@@ -1,0 +1,140 @@
+/**
+ * The seed's situation as a service: a node:http server on loopback whose
+ * handler creates a service object per request and calls its cached members:
+ * a sync method, an async method, a cached getter and a scoped member.
+ *
+ * `mode: 'naive'` swaps in what Python's lru_cache does (a module-level cache
+ * keyed on the instance), so a soak can show the difference.
+ *
+ * Run alone: `npx tsx examples/http-service.ts` and try
+ * `curl 'http://127.0.0.1:3000/quote?sku=a&region=eu'`.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cached } from '../src/index.js';
+
+/** Shared reference data, as a real service would have (prices per region). */
+const PRICES: Record<string, number> = { eu: 1.1, us: 1, jp: 150 };
+
+class QuoteService {
+  /** Per-request state, about 2 KB, so a leaked instance is visible on the heap. */
+  readonly trace = new Array(256).fill(0);
+
+  constructor(
+    readonly requestId: number,
+    readonly region: string,
+  ) {}
+
+  @cached
+  price(sku: string): number {
+    return (sku.length * 10 + this.requestId % 3) * (PRICES[this.region] ?? 1);
+  }
+
+  @cached
+  async stock(sku: string): Promise<{ sku: string; available: number; service: QuoteService }> {
+    await Promise.resolve();
+    return { sku, available: sku.charCodeAt(0) % 7, service: this }; // points back at its instance
+  }
+
+  @cached
+  get summary(): { region: string; service: QuoteService } {
+    return { region: this.region, service: this };
+  }
+
+  /** Shared by every request of a region: the self dilemma, answered with scope. */
+  @cached({ scope: (self: QuoteService) => self.region })
+  taxRate(): number {
+    return this.region === 'eu' ? 0.2 : 0.07;
+  }
+}
+
+const naiveCache = new Map<object, Map<string, unknown>>();
+
+/** Python's lru_cache on a method: one module-level cache keyed on self. */
+class NaiveQuoteService {
+  readonly trace = new Array(256).fill(0);
+  constructor(
+    readonly requestId: number,
+    readonly region: string,
+  ) {}
+
+  private memo<T>(key: string, compute: () => T): T {
+    let perSelf = naiveCache.get(this);
+    if (perSelf === undefined) naiveCache.set(this, (perSelf = new Map()));
+    if (!perSelf.has(key)) perSelf.set(key, compute());
+    return perSelf.get(key) as T;
+  }
+
+  price(sku: string): number {
+    return this.memo(`price:${sku}`, () => (sku.length * 10 + this.requestId % 3) * (PRICES[this.region] ?? 1));
+  }
+  stock(sku: string): Promise<{ sku: string; available: number }> {
+    return this.memo(`stock:${sku}`, async () => ({ sku, available: sku.charCodeAt(0) % 7 }));
+  }
+  get summary(): { region: string } {
+    return this.memo('summary', () => ({ region: this.region }));
+  }
+  taxRate(): number {
+    return this.memo('tax', () => (this.region === 'eu' ? 0.2 : 0.07));
+  }
+}
+
+export interface RunningService {
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Starts the service on a free loopback port. */
+export async function startService(options: { mode?: 'cached' | 'naive'; port?: number } = {}): Promise<RunningService> {
+  const Service = options.mode === 'naive' ? NaiveQuoteService : QuoteService;
+  let requestId = 0;
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const sku = url.searchParams.get('sku') ?? 'widget';
+    const region = url.searchParams.get('region') ?? 'eu';
+    const service = new Service(requestId++, region); // one object per request, as in the seed
+    service.price(sku);
+    const price = service.price(sku); // a hit
+    service
+      .stock(sku)
+      .then((stock) => {
+        const body = JSON.stringify({
+          sku,
+          price,
+          tax: service.taxRate(),
+          available: stock.available,
+          region: service.summary.region,
+        });
+        response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      })
+      .catch((error: unknown) => {
+        response.writeHead(500).end(String(error));
+      });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** How many instances the naive variant is holding (its leak, made visible). */
+export function naiveInstancesHeld(): number {
+  return naiveCache.size;
+}
+
+export function resetNaive(): void {
+  naiveCache.clear();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const running = await startService({ port: Number(process.env.PORT ?? 3000) });
+  console.log(`listening on http://127.0.0.1:${running.port}/quote?sku=a&region=eu`);
+}
