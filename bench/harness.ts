@@ -86,6 +86,18 @@ export function compileBatch(
   return new Function('f', 'lists', 'consume', source)(f, argLists, consume) as () => void;
 }
 
+/**
+ * Like compileBatch, for a call expression on one object: `call` is written
+ * with `x` for the object and `a` for the argument list, e.g. 'x.m(a[0])'.
+ */
+export function compileCalls(target: unknown, call: string, argLists: readonly unknown[][]): () => void {
+  const source = `
+    return function batch() {
+      for (let i = 0; i < lists.length; i++) { const a = lists[i]; consume(${call}); }
+    };`;
+  return new Function('x', 'lists', 'consume', source)(target, argLists, consume) as () => void;
+}
+
 export function withRatios(rows: Omit<Row, 'ratio'>[]): Row[] {
   const floor = rows.find((row) => row.floor) ?? rows[0]!;
   return rows.map((row) => ({ ...row, ratio: row.nsPerOp / floor.nsPerOp }));

@@ -1,88 +1,317 @@
 /**
- * Member scenarios: the hit cost of decorated methods (the full member
- * comparison against decorator libraries is a later benchmark).
+ * Member scenarios: the hit path of decorated instance methods, getters,
+ * static methods and async methods, beside a hand-written per-instance floor
+ * and the decorator libraries people use. Peer decorators are legacy
+ * (experimentalDecorators) ones: they are applied by hand here, exactly as a
+ * legacy decorator runtime applies them.
+ *
+ * Before timing, each contender is checked with two instances of different
+ * state: a contender that shares results across instances, or remembers only
+ * its last call, fails the run.
  */
-import pMemoize from 'p-memoize';
+import d from 'd';
+import { Memoize as LodashMemoize } from 'lodash-decorators';
+import { memoizeDecorator } from 'memoize';
+import memoizeMethods from 'memoizee/methods.js';
+import { pMemoizeDecorator } from 'p-memoize';
+import { Memoize as TsMemoize } from 'typescript-memoize';
 import { cached } from '../src/index.js';
-import { weakMapMethodFloor } from './floors.js';
-import { compileBatch, nsPerOp, progress, selected, withRatios, type Row, type ScenarioResult } from './harness.js';
+import { compileCalls, nsPerOp, progress, selected, withRatios, type Row, type ScenarioResult } from './harness.js';
 import { randomKeys } from './workloads.js';
 
-class Plain {
-  constructor(readonly factor: number) {}
-  times(n: number): number {
-    return n * this.factor;
-  }
-  async fetch(n: number): Promise<number> {
-    return n * this.factor;
-  }
+type LegacyDecorator = (target: object, key: string, descriptor: PropertyDescriptor) => PropertyDescriptor | void;
+
+/** Applies a legacy decorator to `target[key]`, as TypeScript's __decorate does. */
+export function applyLegacy(target: object, key: string, decorator: LegacyDecorator): void {
+  const descriptor = Object.getOwnPropertyDescriptor(target, key)!;
+  Object.defineProperty(target, key, decorator(target, key, descriptor) ?? descriptor);
 }
 
-class Decorated {
-  constructor(readonly factor: number) {}
-  @cached
-  times(n: number): number {
-    return n * this.factor;
-  }
-  @cached
-  async fetch(n: number): Promise<number> {
-    return n * this.factor;
-  }
+interface Instance {
+  m(n: number): number;
+  readonly value: number;
+  load(n: number): Promise<number>;
+}
+interface Contender {
+  name: string;
+  /** A fresh class whose members are cached by this contender; `counter.runs` counts body runs. */
+  make(counter: { runs: number }): new (factor: number) => Instance;
+  floor?: boolean;
 }
 
-/** Times `call` over the keys on one instance, after checking one answer. */
-async function timeMethod(name: string, call: (n: number) => unknown, keys: number[], floor = false) {
-  for (const key of keys) call(key);
-  const ns = await nsPerOp(compileBatch(call, keys.map((key) => [key]), 1), keys.length);
-  progress(`  ${name}: ${ns.toFixed(1)} ns/op`);
-  return { name, nsPerOp: ns, floor };
+/** The plain members every contender caches. */
+function plainClass(counter: { runs: number }) {
+  return class Plain {
+    constructor(readonly factor: number) {}
+    m(n: number): number {
+      counter.runs++;
+      return n * this.factor;
+    }
+    get value(): number {
+      counter.runs++;
+      return this.factor * 10;
+    }
+    async load(n: number): Promise<number> {
+      counter.runs++;
+      return n * this.factor;
+    }
+    static s(n: number): number {
+      counter.runs++;
+      return n + 1;
+    }
+  };
+}
+
+function withLegacy(kind: 'm' | 'value' | 'load', decorator: () => LegacyDecorator): Contender['make'] {
+  return (counter) => {
+    const Class = plainClass(counter);
+    applyLegacy(Class.prototype, kind, decorator());
+    return Class;
+  };
+}
+
+const methodContenders: Contender[] = [
+  {
+    name: 'floor: WeakMap<instance, Map>',
+    floor: true,
+    make: (counter) => {
+      const Class = plainClass(counter);
+      const caches = new WeakMap<object, Map<number, number>>();
+      const original = Class.prototype.m;
+      Class.prototype.m = function (this: Instance, n: number) {
+        let perInstance = caches.get(this);
+        if (perInstance === undefined) caches.set(this, (perInstance = new Map()));
+        let hit = perInstance.get(n);
+        if (hit === undefined) perInstance.set(n, (hit = original.call(this, n)));
+        return hit;
+      };
+      return Class;
+    },
+  },
+  {
+    name: 'lru-memo @cached',
+    make: (counter) =>
+      class extends plainClass(counter) {
+        @cached
+        override m(n: number): number {
+          return super.m(n);
+        }
+      },
+  },
+  { name: 'typescript-memoize @Memoize()', make: withLegacy('m', () => TsMemoize() as LegacyDecorator) },
+  { name: "memoize's memoizeDecorator()", make: withLegacy('m', () => memoizeDecorator() as LegacyDecorator) },
+  { name: 'lodash-decorators @Memoize()', make: withLegacy('m', () => LodashMemoize() as unknown as LegacyDecorator) },
+  {
+    name: 'memoizee/methods',
+    make: (counter) => {
+      const Class = plainClass(counter);
+      const original = Class.prototype.m;
+      Object.defineProperties(Class.prototype, memoizeMethods({ m: d(original, { length: 1 }) }));
+      return Class;
+    },
+  },
+];
+
+const getterContenders: Contender[] = [
+  {
+    name: 'floor: WeakMap<instance, value>',
+    floor: true,
+    make: (counter) => {
+      const Class = plainClass(counter);
+      const values = new WeakMap<object, number>();
+      const original = Object.getOwnPropertyDescriptor(Class.prototype, 'value')!.get!;
+      Object.defineProperty(Class.prototype, 'value', {
+        get(this: object) {
+          let hit = values.get(this);
+          if (hit === undefined) values.set(this, (hit = original.call(this) as number));
+          return hit;
+        },
+      });
+      return Class;
+    },
+  },
+  {
+    name: 'lru-memo @cached getter',
+    make: (counter) =>
+      class extends plainClass(counter) {
+        @cached
+        override get value(): number {
+          return super.value;
+        }
+      },
+  },
+  { name: 'typescript-memoize @Memoize()', make: withLegacy('value', () => TsMemoize() as LegacyDecorator) },
+  // lodash-decorators @Memoize() is left out: on a getter its body runs on every read (checked).
+];
+
+const asyncContenders: Contender[] = [
+  {
+    name: 'floor: WeakMap<instance, Map> of promises',
+    floor: true,
+    make: (counter) => {
+      const Class = plainClass(counter);
+      const caches = new WeakMap<object, Map<number, Promise<number>>>();
+      const original = Class.prototype.load;
+      Class.prototype.load = function (this: Instance, n: number) {
+        let perInstance = caches.get(this);
+        if (perInstance === undefined) caches.set(this, (perInstance = new Map()));
+        let hit = perInstance.get(n);
+        if (hit === undefined) perInstance.set(n, (hit = original.call(this, n)));
+        return hit;
+      };
+      return Class;
+    },
+  },
+  {
+    name: 'lru-memo @cached async',
+    make: (counter) =>
+      class extends plainClass(counter) {
+        @cached
+        override load(n: number): Promise<number> {
+          return super.load(n);
+        }
+      },
+  },
+  { name: "p-memoize's pMemoizeDecorator()", make: withLegacy('load', () => pMemoizeDecorator() as LegacyDecorator) },
+];
+
+/** Checks answers on two instances of different state, then times one instance. */
+async function memberScenario(
+  title: string,
+  target: string,
+  contenders: Contender[],
+  kind: 'm' | 'value' | 'load',
+  keys: number[],
+): Promise<ScenarioResult | undefined> {
+  if (!selected(title)) return undefined;
+  progress(title);
+  const rows: Omit<Row, 'ratio'>[] = [];
+  for (const contender of contenders) {
+    const counter = { runs: 0 };
+    let Class: new (factor: number) => Instance;
+    try {
+      Class = contender.make(counter);
+    } catch (error) {
+      progress(`  ${contender.name}: does not support this member kind (${(error as Error).message})`);
+      continue;
+    }
+    const [a, b] = [new Class(2), new Class(3)];
+    const ask = async (x: Instance, n: number) =>
+      kind === 'm' ? x.m(n) : kind === 'value' ? x.value : await x.load(n);
+    const expected = (factor: number, n: number) => (kind === 'value' ? factor * 10 : n * factor);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const n of keys) {
+        for (const [x, factor] of [[a, 2], [b, 3]] as const) {
+          const got = await ask(x, n);
+          if (got !== expected(factor, n)) {
+            throw new Error(`bench: ${contender.name} answered ${got} for instance ${factor}, key ${n}; expected ${expected(factor, n)}`);
+          }
+        }
+      }
+    }
+    const distinct = kind === 'value' ? 2 : 2 * keys.length;
+    if (counter.runs !== distinct) {
+      throw new Error(`bench: ${contender.name} ran its body ${counter.runs} times for ${distinct} distinct calls`);
+    }
+    const call = kind === 'm' ? 'x.m(a[0])' : kind === 'value' ? 'x.value' : 'x.load(a[0])';
+    const ns = await nsPerOp(compileCalls(a, call, keys.map((n) => [n])), keys.length);
+    rows.push({ name: contender.name, nsPerOp: ns, floor: contender.floor ?? false });
+    progress(`  ${contender.name}: ${ns.toFixed(1)} ns/op`);
+  }
+  return { title, unit: 'ns per call (all hits)', rows: withRatios(rows), target };
+}
+
+/** Static methods: one cache per class; the floor is a Map keyed by argument. */
+async function staticScenario(keys: number[]): Promise<ScenarioResult | undefined> {
+  const title = 'Static method, one number argument, all hits';
+  if (!selected(title)) return undefined;
+  progress(title);
+  const contenders: { name: string; floor?: boolean; make(counter: { runs: number }): { s(n: number): number } }[] = [
+    {
+      name: 'floor: Map memoizer',
+      floor: true,
+      make: (counter) => {
+        const Class = plainClass(counter);
+        const map = new Map<number, number>();
+        const original = Class.s;
+        Class.s = (n: number) => {
+          let hit = map.get(n);
+          if (hit === undefined) map.set(n, (hit = original(n)));
+          return hit;
+        };
+        return Class;
+      },
+    },
+    {
+      name: 'lru-memo @cached static',
+      make: (counter) => {
+        const Base = plainClass(counter);
+        return class extends Base {
+          @cached
+          static override s(n: number): number {
+            return Base.s(n);
+          }
+        };
+      },
+    },
+    // lodash-decorators @Memoize() is left out: on a static method its body runs on every call (checked).
+    ...(['typescript-memoize @Memoize()', "memoize's memoizeDecorator()"] as const).map((name) => ({
+      name,
+      make: (counter: { runs: number }) => {
+        const Class = plainClass(counter);
+        const decorator = name.startsWith('typescript') ? TsMemoize() : memoizeDecorator();
+        applyLegacy(Class, 's', decorator as unknown as LegacyDecorator);
+        return Class;
+      },
+    })),
+  ];
+  const rows: Omit<Row, 'ratio'>[] = [];
+  for (const contender of contenders) {
+    const counter = { runs: 0 };
+    const Class = contender.make(counter);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const n of keys) {
+        if (Class.s(n) !== n + 1) throw new Error(`bench: ${contender.name} answered wrongly for ${n}`);
+      }
+    }
+    if (counter.runs !== keys.length) throw new Error(`bench: ${contender.name} ran ${counter.runs} times for ${keys.length} keys`);
+    const ns = await nsPerOp(compileCalls(Class, 'x.s(a[0])', keys.map((n) => [n])), keys.length);
+    rows.push({ name: contender.name, nsPerOp: ns, floor: contender.floor ?? false });
+    progress(`  ${contender.name}: ${ns.toFixed(1)} ns/op`);
+  }
+  return {
+    title,
+    unit: 'ns per call (all hits)',
+    rows: withRatios(rows),
+    target: 'faster than every peer (lodash-decorators @Memoize() does not cache statics: left out)',
+  };
 }
 
 export async function memberScenarios(): Promise<ScenarioResult[]> {
-  if (!selected('Async method, all hits') && !selected('Instance method')) return [];
-  const keys = randomKeys(100, 5); // within the default maxSize (128): all hits
-  progress('Async method, all hits (the cached promise is returned)');
-  const plain = new Plain(3);
-  const decorated = new Decorated(3);
-  // The floor for async: the per-instance WeakMap memoizer holding promises.
-  const promiseFloor = (() => {
-    const caches = new WeakMap<object, Map<number, Promise<number>>>();
-    return function (this: Plain, n: number): Promise<number> {
-      let perInstance = caches.get(this);
-      if (perInstance === undefined) caches.set(this, (perInstance = new Map()));
-      let hit = perInstance.get(n);
-      if (hit === undefined) perInstance.set(n, (hit = plain.fetch(n)));
-      return hit;
-    };
-  })();
-  const pMemoized = pMemoize((n: number) => plain.fetch(n));
-  for (const key of keys.slice(0, 3)) {
-    if ((await decorated.fetch(key)) !== key * 3) throw new Error('bench: @cached async answered wrongly');
-  }
-  const syncFloor = weakMapMethodFloor(function (this: Plain, n: number) {
-    return n * this.factor;
-  });
-  const syncRows: Omit<Row, 'ratio'>[] = [
-    await timeMethod('floor: WeakMap<instance, Map>', (n) => syncFloor.call(plain, n), keys, true),
-    await timeMethod('lru-memo @cached method', (n) => decorated.times(n), keys),
+  const keys = randomKeys(100, 5); // within every contender's default bound (lru-memo: 128)
+  const results = [
+    await memberScenario(
+      'Instance method, one number argument, all hits',
+      "lru-memo <= 2x its own function hit path, and faster than every peer",
+      methodContenders,
+      'm',
+      keys,
+    ),
+    await memberScenario(
+      'Getter, all hits',
+      'faster than every peer (lodash-decorators @Memoize() does not cache getters: left out)',
+      getterContenders,
+      'value',
+      [0],
+    ),
+    await staticScenario(keys),
+    await memberScenario(
+      'Async method, all hits',
+      "hit cost of an async cached method, beside the floor and p-memoize's decorator",
+      asyncContenders,
+      'load',
+      keys,
+    ),
   ];
-  const rows: Omit<Row, 'ratio'>[] = [
-    await timeMethod('floor: WeakMap<instance, Map> of promises', (n) => promiseFloor.call(plain, n), keys, true),
-    await timeMethod('lru-memo @cached async method', (n) => decorated.fetch(n), keys),
-    await timeMethod('p-memoize (function, not per instance)', (n) => pMemoized(n), keys),
-  ];
-  return [
-    {
-      title: 'Instance method, one number argument, all hits',
-      unit: 'ns per call (all hits)',
-      rows: withRatios(syncRows),
-      target: 'the per-instance floor (the full comparison with decorator libraries is a later benchmark)',
-    },
-    {
-      title: 'Async method, all hits',
-      unit: 'ns per call (all hits)',
-      rows: withRatios(rows),
-      target: 'hit cost of an async cached method, beside the floor',
-    },
-  ];
+  return results.filter((result) => result !== undefined);
 }

@@ -53,6 +53,8 @@ function resized<T>(array: T[], length: number): T[] {
   return copy;
 }
 
+const NO_SLOT = -1;
+
 /** The trie depth of an argument list: a zero-argument call still has one leaf. */
 function depthOf(argumentCount: number): number {
   return argumentCount === 0 ? 1 : argumentCount;
@@ -68,6 +70,8 @@ export class Cache implements BudgetedCache {
 
   /** One trie root per argument count. */
   private roots: (TrieNode | undefined)[] = [];
+  /** The slot of the zero-argument entry, or NO_SLOT. */
+  private zeroSlot = NO_SLOT;
   /** `roots[1]`, kept in a field: the single-argument hit path reads it first. */
   private root1: TrieNode | undefined = undefined;
   // Starts with generic elements: a double-elements array would box every number read.
@@ -104,6 +108,16 @@ export class Cache implements BudgetedCache {
   }
 
   // ---- lookups: a value, or MISS ------------------------------------------
+
+  /**
+   * Lookup specialised for no arguments (getters). The entry also hangs in
+   * roots[0] like any other; `zeroSlot` is a shortcut to its slot (a
+   * zero-argument path has no object, so its leaf is always a slot).
+   */
+  get0(): unknown {
+    const slot = this.zeroSlot;
+    return slot === NO_SLOT ? MISS : this.hitSlot(slot);
+  }
 
   /** Lookup specialised for one argument (or one custom key). */
   get1(a: unknown): unknown {
@@ -208,6 +222,7 @@ export class Cache implements BudgetedCache {
     const firstObject = firstObjectKey(args, depth);
     const anchor = firstObject < 0 ? undefined : anchorOf(owner, depth, firstObject);
     this.place(slot, owner, args[depth - 1], value, anchor, pending);
+    if (count === 0) this.zeroSlot = slot;
     return slot;
   }
 
@@ -337,6 +352,7 @@ export class Cache implements BudgetedCache {
     this.hits = this.misses = 0;
     this.roots = [];
     this.root1 = undefined;
+    this.zeroSlot = NO_SLOT;
     this.values = [null];
     this.owners = undefined;
     this.leafKeys = [];
@@ -395,6 +411,7 @@ export class Cache implements BudgetedCache {
     }
     this.values[slot] = this.leafKeys[slot] = undefined;
     if (this.owners !== undefined) this.owners[slot] = undefined;
+    if (slot === this.zeroSlot) this.zeroSlot = NO_SLOT;
     if (this.membership !== undefined) this.budget!.leave(this.membership, slot);
   }
 

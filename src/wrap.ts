@@ -205,7 +205,7 @@ function specialise(fn: AnyFunction, settings: Settings, select: SelectCache): A
       return function call0(this: unknown): unknown {
         if (arguments.length !== 0) return general.apply(this, arguments as unknown as unknown[]);
         const cache = select(this);
-        const hit = cache.get(NO_ARGUMENTS, 0);
+        const hit = cache.get0();
         return hit !== MISS ? hit : runAndStore(fn, cache, this, NO_ARGUMENTS, NO_ARGUMENTS, 0);
       };
     case 1:
