@@ -19,6 +19,8 @@ import { cached } from '../src/index.js';
 import { compileCalls, nsPerOp, progress, selected, withRatios, type Row, type ScenarioResult } from './harness.js';
 import { randomKeys } from './workloads.js';
 
+// A legacy decorator may return a replacement descriptor, or nothing.
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type
 type LegacyDecorator = (target: object, key: string, descriptor: PropertyDescriptor) => PropertyDescriptor | void;
 
 /** Applies a legacy decorator to `target[key]`, as TypeScript's __decorate does. */
