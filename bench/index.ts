@@ -3,15 +3,18 @@
  * `npm run bench -- --quick`: every scenario briefly, answers checked, nothing
  * written (CI runs this; it never asserts timings).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { functionScenarios } from './function.js';
 import { progress, quick, sinkValue, type ScenarioResult } from './harness.js';
 import { memberScenarios } from './members.js';
-import { memoryScenario } from './memory.js';
+import { httpScenario } from './http.js';
+import { instanceMemoryScenario, memoryScenario } from './memory.js';
+import { barChart, lineChart, slug } from './svg.js';
 
-function table(result: ScenarioResult): string {
+function table(result: ScenarioResult, chart?: string): string {
   const isBytes = result.unit.startsWith('bytes');
+  const isRate = result.unit.startsWith('requests');
   const lines = [
     `### ${result.title}`,
     '',
@@ -20,12 +23,13 @@ function table(result: ScenarioResult): string {
     `| contender | ${result.unit} | ratio to floor | notes |`,
     '| --- | ---: | ---: | --- |',
     ...result.rows.map((row) => {
-      const value = isBytes ? row.nsPerOp.toFixed(1) : row.nsPerOp.toFixed(2);
+      const value = isRate ? String(Math.round(row.nsPerOp)) : isBytes ? row.nsPerOp.toFixed(1) : row.nsPerOp.toFixed(2);
       const name = row.name.startsWith('lru-memo') ? `**${row.name}**` : row.name;
       const notes = [row.floor ? 'floor' : '', row.note ?? '', row.extra ?? ''].filter(Boolean).join('; ');
       return `| ${name} | ${value} | ${row.ratio.toFixed(2)}x | ${notes} |`;
     }),
     '',
+    ...(chart === undefined ? [] : [`![${result.title}](${chart})`, '']),
   ];
   return lines.join('\n');
 }
@@ -33,7 +37,14 @@ function table(result: ScenarioResult): string {
 async function main(): Promise<void> {
   const started = Date.now();
   progress(`lru-memo benchmark${quick ? ' (quick: brief timings, answers checked)' : ''}`);
-  const results: ScenarioResult[] = [...(await functionScenarios()), ...(await memberScenarios()), ...memoryScenario()];
+  const results: ScenarioResult[] = [
+    ...(await functionScenarios()),
+    ...(await memberScenarios()),
+    ...memoryScenario(),
+    ...instanceMemoryScenario(),
+  ];
+  const http = await httpScenario();
+  if (http !== undefined) results.push(http.scenario);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [
     '# Benchmarks',
@@ -47,9 +58,26 @@ async function main(): Promise<void> {
     `${new Date(started).toISOString().slice(0, 10)}; ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     '',
   ].join('\n');
-  const body = results.map(table).join('\n');
+  const writing = !quick && !process.argv.includes('--only');
+  const charts = new Map<ScenarioResult, string>();
+  if (writing) {
+    mkdirSync(new URL('../benchmarks/', import.meta.url), { recursive: true });
+    for (const result of results) {
+      const file = `benchmarks/${slug(result.title)}.svg`;
+      writeFileSync(new URL(`../${file}`, import.meta.url), barChart(result));
+      charts.set(result, file);
+    }
+    if (http !== undefined) {
+      const file = 'benchmarks/http-heap.svg';
+      const names = { none: 'no cache', naive: 'naive memoizer', cached: 'lru-memo @cached' } as const;
+      const series = http.runs.map((run) => ({ name: names[run.mode], points: run.heapMb.map((mb) => mb - run.heapMb[0]!) }));
+      writeFileSync(new URL(`../${file}`, import.meta.url), lineChart('Heap after GC above warm-up (MB), per 10,000 requests', series, http.perInterval));
+      charts.set(http.scenario, file);
+    }
+  }
+  const body = results.map((result) => table(result, charts.get(result))).join('\n');
   process.stdout.write(`\n${body}\n`);
-  if (quick || process.argv.includes('--only')) {
+  if (!writing) {
     progress(`quick run done: ${results.length} scenarios, every contender's answers checked (checksum ${sinkValue()})`);
   } else {
     writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `${header}\n${body}`);

@@ -42,7 +42,7 @@ interface Contender {
 }
 
 /** The plain members every contender caches. */
-function plainClass(counter: { runs: number }) {
+export function plainClass(counter: { runs: number }) {
   return class Plain {
     constructor(readonly factor: number) {}
     m(n: number): number {
@@ -72,7 +72,7 @@ function withLegacy(kind: 'm' | 'value' | 'load', decorator: () => LegacyDecorat
   };
 }
 
-const methodContenders: Contender[] = [
+export const methodContenders: Contender[] = [
   {
     name: 'floor: WeakMap<instance, Map>',
     floor: true,

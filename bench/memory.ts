@@ -11,6 +11,7 @@ import memoizee from 'memoizee';
 import { lruCache } from '../src/index.js';
 import { listLruFloor, mapFloor } from './floors.js';
 import { progress, quick, selected, type Row, type ScenarioResult } from './harness.js';
+import { methodContenders, plainClass } from './members.js';
 import { randomKeys } from './workloads.js';
 
 declare const gc: () => void;
@@ -69,6 +70,68 @@ export function memoryScenario(): ScenarioResult[] {
     progress(`  ${contender.name}: ${bytes.toFixed(1)} bytes/entry`);
   });
   return [{ title, unit: 'bytes per entry', rows, target: "lru-memo no more than lru-cache's bytes per entry" }];
+}
+
+/**
+ * Bytes per instance: heap retained by instances that each called one cached
+ * method once, minus what the same number of plain instances retain. Each
+ * contender runs in a fresh process.
+ */
+export function instanceMemoryScenario(): ScenarioResult[] {
+  const instances = quick ? 10_000 : 100_000;
+  const title = `Bytes per instance (${instances.toLocaleString('en-US')} instances, each called one cached method once)`;
+  if (!selected('Bytes per instance')) return [];
+  progress(title);
+  const measure = (index: number) =>
+    Number(
+      execFileSync(
+        process.execPath,
+        ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--instance-worker', String(index), String(instances)],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n')
+        .pop(),
+    );
+  const plainBytes = measure(-1);
+  progress(`  plain instance (no cache): ${plainBytes.toFixed(1)} bytes/instance`);
+  const rows: Row[] = [];
+  let floorBytes = 0;
+  methodContenders.forEach((contender, index) => {
+    const bytes = measure(index) - plainBytes;
+    if (contender.floor) floorBytes = bytes;
+    rows.push({ name: contender.name, nsPerOp: bytes, ratio: bytes / floorBytes, floor: contender.floor ?? false });
+    progress(`  ${contender.name}: ${bytes.toFixed(1)} bytes/instance above a plain instance`);
+  });
+  return [
+    {
+      title,
+      unit: 'bytes per instance (above a plain instance)',
+      rows,
+      target: `lru-memo <= 1.5x the floor; a plain instance itself is ${plainBytes.toFixed(0)} bytes`,
+    },
+  ];
+}
+
+/** Worker: `count` instances held, each calling m(1) once; prints bytes per instance. */
+function instanceWorker(index: number, count: number): number {
+  const counter = { runs: 0 };
+  const Class = index === -1 ? plainClass(counter) : methodContenders[index]!.make(counter);
+  const held: { m(n: number): number }[] = [];
+  const before = heapAfterGc();
+  for (let i = 0; i < count; i++) {
+    const instance = new Class(2);
+    instance.m(1);
+    held.push(instance);
+  }
+  const after = heapAfterGc();
+  if (held.length !== count) throw new Error('unreachable');
+  return (after - before) / count;
+}
+
+const instanceFlag = process.argv.indexOf('--instance-worker');
+if (instanceFlag !== -1) {
+  console.log(instanceWorker(Number(process.argv[instanceFlag + 1]), Number(process.argv[instanceFlag + 2])));
 }
 
 // Worker mode: measure one contender in this fresh process and print bytes per entry.

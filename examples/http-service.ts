@@ -4,7 +4,8 @@
  * a sync method, an async method, a cached getter and a scoped member.
  *
  * `mode: 'naive'` swaps in what Python's lru_cache does (a module-level cache
- * keyed on the instance), so a soak can show the difference.
+ * keyed on the instance), so a soak can show the difference; `mode: 'none'`
+ * caches nothing (the baseline).
  *
  * Run alone: `npx tsx examples/http-service.ts` and try
  * `curl 'http://127.0.0.1:3000/quote?sku=a&region=eu'`.
@@ -48,6 +49,28 @@ class QuoteService {
   }
 }
 
+/** The same service without any cache: the baseline for the benchmark. */
+class PlainQuoteService {
+  readonly trace = new Array(256).fill(0);
+  constructor(
+    readonly requestId: number,
+    readonly region: string,
+  ) {}
+  price(sku: string): number {
+    return (sku.length * 10 + this.requestId % 3) * (PRICES[this.region] ?? 1);
+  }
+  async stock(sku: string): Promise<{ sku: string; available: number }> {
+    await Promise.resolve();
+    return { sku, available: sku.charCodeAt(0) % 7 };
+  }
+  get summary(): { region: string } {
+    return { region: this.region };
+  }
+  taxRate(): number {
+    return this.region === 'eu' ? 0.2 : 0.07;
+  }
+}
+
 const naiveCache = new Map<object, Map<string, unknown>>();
 
 /** Python's lru_cache on a method: one module-level cache keyed on self. */
@@ -86,8 +109,11 @@ export interface RunningService {
 }
 
 /** Starts the service on a free loopback port. */
-export async function startService(options: { mode?: 'cached' | 'naive'; port?: number } = {}): Promise<RunningService> {
-  const Service = options.mode === 'naive' ? NaiveQuoteService : QuoteService;
+export type ServiceMode = 'cached' | 'naive' | 'none';
+
+export async function startService(options: { mode?: ServiceMode; port?: number } = {}): Promise<RunningService> {
+  const Service =
+    options.mode === 'naive' ? NaiveQuoteService : options.mode === 'none' ? PlainQuoteService : QuoteService;
   let requestId = 0;
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');

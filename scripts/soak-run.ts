@@ -7,10 +7,10 @@
  */
 import autocannon from 'autocannon';
 import { setImmediate as tick } from 'node:timers/promises';
-import { naiveInstancesHeld, resetNaive, startService } from '../examples/http-service.js';
+import { naiveInstancesHeld, resetNaive, startService, type ServiceMode } from '../examples/http-service.js';
 
 export interface SoakResult {
-  mode: 'cached' | 'naive';
+  mode: ServiceMode;
   requests: number;
   errors: number;
   non2xx: number;
@@ -36,7 +36,7 @@ async function heapAfterGc(): Promise<number> {
 export async function soak(options: {
   requests: number;
   intervals?: number;
-  mode?: 'cached' | 'naive';
+  mode?: ServiceMode;
   connections?: number;
   onInterval?: (index: number, heapMb: number, done: number) => void;
 }): Promise<SoakResult> {
