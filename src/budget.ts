@@ -11,7 +11,7 @@
  * FinalizationRegistry gives a collected cache's slots back.
  */
 import { describe } from './describe.js';
-import { RecencyList } from './store.js';
+import { RecencyList, type SlotOwner } from './store.js';
 import type { CacheInfo } from './types.js';
 
 /** What the budget needs from an attached cache. */
@@ -61,7 +61,7 @@ export interface Budget {
   clear(): void;
 }
 
-export class BudgetImpl implements Budget {
+export class BudgetImpl implements Budget, SlotOwner {
   private readonly list: RecencyList;
   /** Per budget slot: the membership it belongs to and the cache's slot. */
   private readonly owners: (Membership | undefined)[] = [];
@@ -70,7 +70,7 @@ export class BudgetImpl implements Budget {
   private readonly forget = new FinalizationRegistry<Membership>((gone) => this.dropMember(gone));
 
   constructor(readonly maxSize: number) {
-    this.list = new RecencyList(maxSize, (slot) => this.evict(slot));
+    this.list = new RecencyList(maxSize, this);
   }
 
   /** Attaches a cache; it is let go when the cache is collected. */
@@ -120,7 +120,7 @@ export class BudgetImpl implements Budget {
   }
 
   /** The list needs room: the least recently used entry leaves its cache. */
-  private evict(budgetSlot: number): void {
+  evictSlot(budgetSlot: number): void {
     const membership = this.owners[budgetSlot]!;
     this.owners[budgetSlot] = undefined; // so the cache's leave() is a no-op
     membership.cache.deref()?.evictForBudget(this.cacheSlots[budgetSlot]!);

@@ -30,7 +30,7 @@ import {
   type Leaf,
 } from './keys.js';
 import type { BudgetImpl, BudgetedCache, Membership } from './budget.js';
-import { RecencyList } from './store.js';
+import { RecencyList, type SlotOwner } from './store.js';
 
 /** Returned by lookups that find no usable entry: `undefined` is a valid result. */
 export const MISS: unique symbol = Symbol('lru-memo.miss');
@@ -55,12 +55,15 @@ function resized<T>(array: T[], length: number): T[] {
 
 const NO_SLOT = -1;
 
+/** Shared by every cache without a ttl; never written (writes are guarded by ttl !== 0). */
+const NO_EXPIRIES: number[] = [];
+
 /** The trie depth of an argument list: a zero-argument call still has one leaf. */
 function depthOf(argumentCount: number): number {
   return argumentCount === 0 ? 1 : argumentCount;
 }
 
-export class Cache implements BudgetedCache {
+export class Cache implements BudgetedCache, SlotOwner {
   hits = 0;
   misses = 0;
   /** Bumped by clear(): a call that started before it does not store its result. */
@@ -68,8 +71,12 @@ export class Cache implements BudgetedCache {
   /** Bumped by every store: a call that sees it unchanged knows its key is still absent. */
   writes = 0;
 
-  /** One trie root per argument count. */
-  private roots: (TrieNode | undefined)[] = [];
+  /**
+   * One trie root per argument count. Arrays here start at the length they
+   * need: a first write into `[]` makes V8 reserve about 17 elements, which
+   * per-instance caches would pay for by the thousand.
+   */
+  private roots: (TrieNode | undefined)[] = [undefined, undefined];
   /** The slot of the zero-argument entry, or NO_SLOT. */
   private zeroSlot = NO_SLOT;
   /** `roots[1]`, kept in a field: the single-argument hit path reads it first. */
@@ -82,9 +89,9 @@ export class Cache implements BudgetedCache {
    * never allocate this array.
    */
   private owners: (TrieNode | undefined)[] | undefined = undefined;
-  private leafKeys: unknown[] = [];
-  /** Expiry time per strong slot; only written when ttl > 0. */
-  private expiries: number[] = [];
+  private leafKeys: unknown[] = [undefined];
+  /** Expiry time per strong slot; a shared empty array (never written) when ttl is 0. */
+  private expiries: number[] = NO_EXPIRIES;
   private readonly list: RecencyList;
   private registry: FinalizationRegistry<WeakSlot> | undefined = undefined;
   private readonly bounded: boolean;
@@ -104,7 +111,8 @@ export class Cache implements BudgetedCache {
     this.bounded = maxSize !== Infinity;
     this.plain = ttl === 0 && budget === undefined;
     this.membership = budget?.join(this);
-    this.list = new RecencyList(maxSize, (slot) => this.dropPayload(slot));
+    this.list = new RecencyList(maxSize, this);
+    if (ttl !== 0) this.expiries = [];
   }
 
   // ---- lookups: a value, or MISS ------------------------------------------
@@ -276,6 +284,11 @@ export class Cache implements BudgetedCache {
     return slot;
   }
 
+  /** The list is full: drop the least recently used entry's payload (the list reuses its slot). */
+  evictSlot(slot: number): void {
+    this.dropPayload(slot);
+  }
+
   /** The budget needs room: drop the entry in `slot` (the budget already let it go). */
   evictForBudget(slot: number): void {
     this.dropPayload(slot);
@@ -350,13 +363,13 @@ export class Cache implements BudgetedCache {
     }
     this.epoch++;
     this.hits = this.misses = 0;
-    this.roots = [];
+    this.roots = [undefined, undefined];
     this.root1 = undefined;
     this.zeroSlot = NO_SLOT;
     this.values = [null];
     this.owners = undefined;
-    this.leafKeys = [];
-    this.expiries = [];
+    this.leafKeys = [undefined];
+    this.expiries = this.ttl === 0 ? NO_EXPIRIES : [];
     this.list.clear();
     // Pending finalizations find their WeakSlot gone from `values` and do nothing.
   }

@@ -4,25 +4,39 @@
  * It knows nothing about functions, keys or values. Its owner keeps whatever it
  * stores in parallel arrays indexed by slot; the list only decides which slot
  * is least recently used, hands out free slots, and tells the owner (through
- * `evict`) when it has to take a slot back to make room.
+ * `evictSlot`) when it has to take a slot back to make room.
  *
- * Links live in typed arrays rather than node objects so that the list holds no
- * reference to anything: a slot whose payload is held weakly stays weak.
+ * Links live in one typed array (previous and next interleaved) rather than
+ * node objects, so the list holds no reference to anything: a slot whose
+ * payload is held weakly stays weak. Per-instance caches are many and small,
+ * so nothing here is allocated before it is needed and the owner is called
+ * through an interface, not a closure.
  */
 
-/** Marks "no slot" in the link arrays and for an empty list. */
+/** Marks "no slot" in the links and for an empty list. */
 const NONE = -1;
 
 /** Slots are allocated in chunks that double, so a tiny cache stays tiny. */
-const INITIAL_CAPACITY = 4;
+const INITIAL_CAPACITY = 2;
+
+/** Shared by every list that has not allocated a slot yet. */
+const NO_LINKS = new Int32Array(0);
+
+/** Who the list asks to drop a slot's payload when it must evict. */
+export interface SlotOwner {
+  /**
+   * Called with the least recently used slot when a new slot is needed and
+   * the list is full. Drop that slot's payload (do not release it): the
+   * list reuses it right after the call.
+   */
+  evictSlot(slot: number): void;
+}
 
 export class RecencyList {
-  /** Slot toward the least recent end, or NONE. */
-  private prev: Int32Array;
-  /** Slot toward the most recent end, or NONE. */
-  private next: Int32Array;
+  /** links[2 * slot] = the slot toward the least recent end, links[2 * slot + 1] = toward the most recent. */
+  private links: Int32Array = NO_LINKS;
   /** Stack of released slots, reused before the high-water mark grows. */
-  private readonly released: number[] = [];
+  private released: number[] | undefined = undefined;
   /** Slots [0, used) have been handed out at least once. */
   private used = 0;
   private head = NONE; // most recently used
@@ -31,32 +45,26 @@ export class RecencyList {
 
   /**
    * @param maxSize most slots in use at once, at least 1 (`Infinity` = never evicts)
-   * @param evict called with the least recently used slot when a new slot is
-   *   needed and the list is full; the owner drops that slot's payload (and
-   *   must not call release). The slot is reused right after the call.
+   * @param owner drops a slot's payload when the list evicts it
    */
   constructor(
     readonly maxSize: number,
-    private readonly evict: (slot: number) => void,
-  ) {
-    const capacity = Math.min(maxSize, INITIAL_CAPACITY);
-    this.prev = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
-  }
+    private readonly owner: SlotOwner,
+  ) {}
 
   /** Returns a slot linked as most recent, evicting the least recent if full. */
   allocate(): number {
     let slot: number;
     if (this.size >= this.maxSize) {
       slot = this.tail;
-      this.evict(slot);
+      this.owner.evictSlot(slot);
       this.unlink(slot);
       this.size--;
-    } else if (this.released.length > 0) {
+    } else if (this.released !== undefined && this.released.length > 0) {
       slot = this.released.pop()!;
     } else {
       slot = this.used++;
-      if (slot >= this.prev.length) this.grow();
+      if (2 * slot >= this.links.length) this.grow();
     }
     this.size++;
     this.linkAsHead(slot);
@@ -74,13 +82,13 @@ export class RecencyList {
   release(slot: number): void {
     this.unlink(slot);
     this.size--;
-    this.released.push(slot);
+    (this.released ??= []).push(slot);
   }
 
   /** Least recently used slot first, each in-use slot once. */
   *slotsOldestFirst(): IterableIterator<number> {
     for (let slot = this.tail; slot !== NONE; ) {
-      const newer = this.next[slot]!;
+      const newer = this.links[2 * slot + 1]!;
       yield slot;
       slot = newer;
     }
@@ -91,36 +99,33 @@ export class RecencyList {
     this.head = this.tail = NONE;
     this.size = 0;
     this.used = 0;
-    this.released.length = 0;
-    const capacity = Math.min(this.maxSize, INITIAL_CAPACITY);
-    this.prev = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
+    this.released = undefined;
+    this.links = NO_LINKS;
   }
 
   private linkAsHead(slot: number): void {
-    this.prev[slot] = this.head;
-    this.next[slot] = NONE;
-    if (this.head !== NONE) this.next[this.head] = slot;
+    const links = this.links;
+    links[2 * slot] = this.head;
+    links[2 * slot + 1] = NONE;
+    if (this.head !== NONE) links[2 * this.head + 1] = slot;
     else this.tail = slot;
     this.head = slot;
   }
 
   private unlink(slot: number): void {
-    const older = this.prev[slot]!;
-    const newer = this.next[slot]!;
-    if (older !== NONE) this.next[older] = newer;
+    const links = this.links;
+    const older = links[2 * slot]!;
+    const newer = links[2 * slot + 1]!;
+    if (older !== NONE) links[2 * older + 1] = newer;
     else this.tail = newer;
-    if (newer !== NONE) this.prev[newer] = older;
+    if (newer !== NONE) links[2 * newer] = older;
     else this.head = older;
   }
 
   private grow(): void {
-    const capacity = Math.min(this.maxSize, this.prev.length * 2);
-    const prev = new Int32Array(capacity);
-    const next = new Int32Array(capacity);
-    prev.set(this.prev);
-    next.set(this.next);
-    this.prev = prev;
-    this.next = next;
+    const slots = Math.min(this.maxSize, Math.max(INITIAL_CAPACITY, this.links.length)); // doubles: 2 ints per slot
+    const links = new Int32Array(2 * slots);
+    links.set(this.links);
+    this.links = links;
   }
 }

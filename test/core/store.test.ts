@@ -11,7 +11,7 @@ function rootOf(cache: Cache, count: number): TrieNode | undefined {
 describe('RecencyList', () => {
   it('evicts the least recently used slot and reuses it', () => {
     const evicted: number[] = [];
-    const list = new RecencyList(3, (slot) => evicted.push(slot));
+    const list = new RecencyList(3, { evictSlot: (slot) => void evicted.push(slot) });
     const [a, b, c] = [list.allocate(), list.allocate(), list.allocate()];
     list.touch(a);
     const d = list.allocate();
@@ -22,8 +22,10 @@ describe('RecencyList', () => {
   });
 
   it('releases and reuses slots, growing past its initial capacity', () => {
-    const list = new RecencyList(Infinity, () => {
-      throw new Error('an unbounded list never evicts');
+    const list = new RecencyList(Infinity, {
+      evictSlot() {
+        throw new Error('an unbounded list never evicts');
+      },
     });
     const slots = Array.from({ length: 100 }, () => list.allocate());
     expect(new Set(slots).size).toBe(100);
@@ -38,7 +40,7 @@ describe('RecencyList', () => {
   });
 
   it('touch on the head and on the tail keeps the order consistent', () => {
-    const list = new RecencyList(4, () => {});
+    const list = new RecencyList(4, { evictSlot() {} });
     const s = [list.allocate(), list.allocate(), list.allocate()];
     list.touch(s[2]!); // head already
     list.touch(s[0]!); // tail
