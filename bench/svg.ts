@@ -46,12 +46,19 @@ export function lineChart(title: string, series: { name: string; points: number[
   const x = (i: number) => left + (i / Math.max(1, count - 1)) * plotWidth;
   const y = (v: number) => 30 + plotHeight - (v / maxY) * plotHeight;
   const colors = ['#9aa0a6', '#d93025', '#e8710a'];
+  // End labels, pushed apart when lines finish at the same height (flat lines overlap otherwise).
+  const labelY = series.map((s) => y(s.points.at(-1)!) + 4);
+  const order = labelY.map((_, k) => k).sort((a, b) => labelY[a]! - labelY[b]!);
+  for (let i = 1; i < order.length; i++) {
+    const previous = labelY[order[i - 1]!]!;
+    if (labelY[order[i]!]! - previous < 15) labelY[order[i]!] = previous + 15;
+  }
   const lines = series.map((s, k) => {
     const path = s.points.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
     const last = s.points.length - 1;
     return [
       `<path d="${path}" fill="none" stroke="${colors[k % colors.length]}" stroke-width="2.5"/>`,
-      `<text x="${(x(last) + 8).toFixed(1)}" y="${(y(s.points[last]!) + 4).toFixed(1)}" fill="${colors[k % colors.length]}">${escape(s.name)}</text>`,
+      `<text x="${(x(last) + 8).toFixed(1)}" y="${labelY[k]!.toFixed(1)}" fill="${colors[k % colors.length]}">${escape(s.name)}</text>`,
     ].join('');
   });
   const ticks = [0, 0.5, 1].map((f) => {

@@ -33,7 +33,12 @@ export interface SlotOwner {
 }
 
 export class RecencyList {
-  /** links[2 * slot] = the slot toward the least recent end, links[2 * slot + 1] = toward the most recent. */
+  /**
+   * links[2 * slot] = the slot toward the least recent end, links[2 * slot + 1]
+   * = toward the most recent. NO_LINKS while the list has never held two
+   * slots: a lone slot is both head and tail and needs no links, and most
+   * per-instance caches never hold more than one entry.
+   */
   private links: Int32Array = NO_LINKS;
   /** Stack of released slots, reused before the high-water mark grows. */
   private released: number[] | undefined = undefined;
@@ -87,6 +92,10 @@ export class RecencyList {
 
   /** Least recently used slot first, each in-use slot once. */
   *slotsOldestFirst(): IterableIterator<number> {
+    if (this.links === NO_LINKS) {
+      if (this.tail !== NONE) yield this.tail;
+      return;
+    }
     for (let slot = this.tail; slot !== NONE; ) {
       const newer = this.links[2 * slot + 1]!;
       yield slot;
@@ -105,6 +114,10 @@ export class RecencyList {
 
   private linkAsHead(slot: number): void {
     const links = this.links;
+    if (links === NO_LINKS) {
+      this.head = this.tail = slot; // the only slot
+      return;
+    }
     links[2 * slot] = this.head;
     links[2 * slot + 1] = NONE;
     if (this.head !== NONE) links[2 * this.head + 1] = slot;
@@ -114,6 +127,10 @@ export class RecencyList {
 
   private unlink(slot: number): void {
     const links = this.links;
+    if (links === NO_LINKS) {
+      this.head = this.tail = NONE; // it was the only slot
+      return;
+    }
     const older = links[2 * slot]!;
     const newer = links[2 * slot + 1]!;
     if (older !== NONE) links[2 * older + 1] = newer;
@@ -123,9 +140,15 @@ export class RecencyList {
   }
 
   private grow(): void {
+    if (this.links === NO_LINKS && this.used === 1) return; // a lone first slot needs no links yet
     const slots = Math.min(this.maxSize, Math.max(INITIAL_CAPACITY, this.links.length)); // doubles: 2 ints per slot
     const links = new Int32Array(2 * slots);
-    links.set(this.links);
+    if (this.links === NO_LINKS) {
+      // The lone slot 0 gets real links now: nothing before or after it.
+      links[0] = links[1] = NONE;
+    } else {
+      links.set(this.links);
+    }
     this.links = links;
   }
 }
