@@ -64,6 +64,24 @@ export function plainClass(counter: { runs: number }) {
   };
 }
 
+/** The hand-written floor: `Class.prototype[key]` memoized in a WeakMap<instance, Map<argument, result>>. */
+function withPerInstanceFloor<C extends new (factor: number) => Instance>(Class: C, key: 'm' | 'load'): C {
+  const caches = new WeakMap<object, Map<number, unknown>>();
+  const original = Class.prototype[key] as (this: Instance, n: number) => unknown;
+  Object.defineProperty(Class.prototype, key, {
+    value: function (this: Instance, n: number) {
+      let perInstance = caches.get(this);
+      if (perInstance === undefined) caches.set(this, (perInstance = new Map()));
+      let hit = perInstance.get(n);
+      if (hit === undefined) perInstance.set(n, (hit = original.call(this, n)));
+      return hit;
+    },
+    writable: true,
+    configurable: true,
+  });
+  return Class;
+}
+
 function withLegacy(kind: 'm' | 'value' | 'load', decorator: () => LegacyDecorator): Contender['make'] {
   return (counter) => {
     const Class = plainClass(counter);
@@ -76,19 +94,7 @@ export const methodContenders: Contender[] = [
   {
     name: 'floor: WeakMap<instance, Map>',
     floor: true,
-    make: (counter) => {
-      const Class = plainClass(counter);
-      const caches = new WeakMap<object, Map<number, number>>();
-      const original = Class.prototype.m;
-      Class.prototype.m = function (this: Instance, n: number) {
-        let perInstance = caches.get(this);
-        if (perInstance === undefined) caches.set(this, (perInstance = new Map()));
-        let hit = perInstance.get(n);
-        if (hit === undefined) perInstance.set(n, (hit = original.call(this, n)));
-        return hit;
-      };
-      return Class;
-    },
+    make: (counter) => withPerInstanceFloor(plainClass(counter), 'm'),
   },
   {
     name: 'lru-memo @cached',
@@ -150,19 +156,7 @@ const asyncContenders: Contender[] = [
   {
     name: 'floor: WeakMap<instance, Map> of promises',
     floor: true,
-    make: (counter) => {
-      const Class = plainClass(counter);
-      const caches = new WeakMap<object, Map<number, Promise<number>>>();
-      const original = Class.prototype.load;
-      Class.prototype.load = function (this: Instance, n: number) {
-        let perInstance = caches.get(this);
-        if (perInstance === undefined) caches.set(this, (perInstance = new Map()));
-        let hit = perInstance.get(n);
-        if (hit === undefined) perInstance.set(n, (hit = original.call(this, n)));
-        return hit;
-      };
-      return Class;
-    },
+    make: (counter) => withPerInstanceFloor(plainClass(counter), 'load'),
   },
   {
     name: 'lru-memo @cached async',

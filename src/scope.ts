@@ -48,16 +48,10 @@ export class CacheGroup {
   }
 
   /**
-   * The cache that serves calls on `receiver`, created on first use. The
-   * call path uses a closure specialised per scope instead (see wrap.ts); this
-   * is its readable twin for introspection.
+   * The cache that serves calls on `receiver`, if it exists yet; never
+   * creates one. (The call path uses a closure specialised per scope instead,
+   * see selectorFor in wrap.ts; this is its readable twin for introspection.)
    */
-  cacheOf(receiver: unknown): Cache {
-    if (receiver === undefined || this.scope === 'shared') return this.unscoped;
-    return this.cacheFor(this.scopeKey(receiver));
-  }
-
-  /** Like cacheOf, but never creates: undefined when `receiver` has no cache yet. */
   existingCacheOf(receiver: unknown): Cache | undefined {
     if (receiver === undefined || this.scope === 'shared') return this.unscoped;
     return this.peek(this.scopeKey(receiver));
