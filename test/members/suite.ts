@@ -240,6 +240,21 @@ export function memberSuite(flavour: Flavour): void {
       expect(u.lookups).toBe(1);
     });
 
+    it('@cached() with no options works like @cached', () => {
+      class Empty {
+        runs = 0;
+        @cached()
+        twice(n: number) {
+          this.runs++;
+          return n * 2;
+        }
+      }
+      const e = new Empty();
+      expect([e.twice(2), e.twice(2)]).toEqual([4, 4]);
+      expect(e.runs).toBe(1);
+      expect(cacheInfo(e, 'twice')).toEqual(info(1, 1, 1));
+    });
+
     it('preserves the method type', () => {
       const a = new Adder(1);
       expectTypeOf(a.add).toEqualTypeOf<(n: number) => number>();
