@@ -7,6 +7,18 @@
  */
 import type { Cache } from './cache.js';
 
+/**
+ * Promises whose local entry may not outlive a moment known only when they
+ * settle (a shared hit carries its shared entry's expiry). Weak: the entry
+ * goes with the promise.
+ */
+const expiryCaps = new WeakMap<object, { readonly notAfter: number }>();
+
+/** The local entry that stores `promise` expires at `cap.notAfter` at the latest (read when it fulfils). */
+export function capLocalExpiry(promise: object, cap: { readonly notAfter: number }): void {
+  expiryCaps.set(promise, cap);
+}
+
 /** A value whose `then` is a function. A throwing `then` getter means "not a thenable". */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
@@ -25,7 +37,7 @@ export function watchSettlement(cache: Cache, slot: number, thenable: PromiseLik
   const token = cache.tokenAt(slot);
   try {
     thenable.then(
-      () => cache.settled(slot, token, true),
+      () => cache.settled(slot, token, true, expiryCaps.get(thenable)?.notAfter),
       () => cache.settled(slot, token, false),
     );
   } catch {

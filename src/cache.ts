@@ -70,6 +70,12 @@ export class Cache implements BudgetedCache, SlotOwner {
   epoch = 0;
   /** Bumped by every store: a call that sees it unchanged knows its key is still absent. */
   writes = 0;
+  /**
+   * Hits on a promise still pending (calls that joined a running call).
+   * Counted only with a ttl, where a pending entry's expiry is Infinity: the
+   * hit path reads the expiry anyway, so this costs one comparison.
+   */
+  pendingHits = 0;
 
   /**
    * One trie root per argument count. Arrays here start at the length they
@@ -184,9 +190,13 @@ export class Cache implements BudgetedCache, SlotOwner {
       if (this.bounded) this.list.touch(slot);
       return this.values[slot];
     }
-    if (this.ttl !== 0 && this.expiries[slot]! <= Date.now()) {
-      this.remove(slot);
-      return MISS;
+    if (this.ttl !== 0) {
+      const expires = this.expiries[slot]!;
+      if (expires <= Date.now()) {
+        this.remove(slot);
+        return MISS;
+      }
+      if (expires === Infinity) this.pendingHits++;
     }
     this.hits++;
     if (this.bounded) this.list.touch(slot);
@@ -195,9 +205,12 @@ export class Cache implements BudgetedCache, SlotOwner {
   }
 
   private hitEntry(entry: WeakEntry): unknown {
-    if (this.ttl !== 0 && entry.expires <= Date.now()) {
-      this.remove(entry.slot);
-      return MISS;
+    if (this.ttl !== 0) {
+      if (entry.expires <= Date.now()) {
+        this.remove(entry.slot);
+        return MISS;
+      }
+      if (entry.expires === Infinity) this.pendingHits++;
     }
     this.hits++;
     if (this.bounded) this.list.touch(entry.slot);
@@ -254,15 +267,16 @@ export class Cache implements BudgetedCache, SlotOwner {
   }
 
   /**
-   * A stored promise settled: fulfilled starts its ttl; rejected removes it,
-   * so the next call runs again. Nothing happens if the entry is gone.
+   * A stored promise settled: fulfilled starts its ttl (ending at `notAfter`
+   * at the latest); rejected removes it, so the next call runs again. Nothing
+   * happens if the entry is gone.
    */
-  settled(slot: number, token: unknown, fulfilled: boolean): void {
+  settled(slot: number, token: unknown, fulfilled: boolean, notAfter = Infinity): void {
     if (this.values[slot] !== token) return;
     if (!fulfilled) {
       this.remove(slot);
     } else if (this.ttl !== 0) {
-      const expires = Date.now() + this.ttl;
+      const expires = Math.min(Date.now() + this.ttl, notAfter);
       if (token instanceof WeakSlot) {
         const entry = token.ref.deref();
         if (entry !== undefined) entry.expires = expires;
@@ -362,7 +376,7 @@ export class Cache implements BudgetedCache, SlotOwner {
       for (const slot of this.list.slotsOldestFirst()) this.budget!.leave(this.membership, slot);
     }
     this.epoch++;
-    this.hits = this.misses = 0;
+    this.hits = this.misses = this.pendingHits = 0;
     this.roots = [undefined, undefined];
     this.root1 = undefined;
     this.zeroSlot = NO_SLOT;

@@ -129,7 +129,7 @@ function decorateStandard(settings: Settings, value: unknown, context: Decorator
   switch (context.kind) {
     case 'method':
     case 'getter':
-      return createCachedFunction(value as AnyFunction, settings);
+      return createCachedFunction(value as AnyFunction, settings, '@cached', plainName(context.name));
     case 'accessor':
       throw misplaced('auto-accessor', name, 'an auto-accessor already stores its value; cache a getter instead');
     default:
@@ -146,10 +146,10 @@ function decorateLegacy(
   const name = memberName(key);
   if (descriptor === undefined) throw misplaced('field', name);
   if (typeof descriptor.value === 'function') {
-    return { ...descriptor, value: createCachedFunction(descriptor.value as AnyFunction, settings) };
+    return { ...descriptor, value: createCachedFunction(descriptor.value as AnyFunction, settings, '@cached', plainName(key)) };
   }
   if (typeof descriptor.get === 'function') {
-    return { ...descriptor, get: createCachedFunction(descriptor.get as AnyFunction, settings) };
+    return { ...descriptor, get: createCachedFunction(descriptor.get as AnyFunction, settings, '@cached', plainName(key)) };
   }
   throw misplaced(typeof descriptor.set === 'function' ? 'setter' : 'field', name);
 }
@@ -157,6 +157,11 @@ function decorateLegacy(
 function misplaced(kind: string, name: string, why?: string): TypeError {
   const rule = why ?? 'it caches methods (instance and static) and getters';
   return new TypeError(`@cached cannot be used on ${kind} ${name}: ${rule}`);
+}
+
+/** The member's name as shared keys use it: a symbol by its description. */
+function plainName(key: string | symbol): string {
+  return typeof key === 'symbol' ? `[${key.description ?? ''}]` : key;
 }
 
 function memberName(key: string | symbol): string {

@@ -9,8 +9,9 @@
  */
 import { describe } from './options.js';
 import type { CacheGroup } from './scope.js';
+import type { SharedStats } from './shared/types.js';
 import type { AnyFunction, CacheInfo } from './types.js';
-import { cacheInfoOf, groupOf, infoOf } from './wrap.js';
+import { cacheInfoOf, groupOf, infoOf, tierOf } from './wrap.js';
 
 /** A member name of `T` (decorators cannot mark which ones are cached in the type). */
 export type MemberName<T> = Exclude<keyof T, number>;
@@ -110,6 +111,41 @@ export function cacheContains<T extends object>(target: T, member: MemberName<T>
   return memberGroup(target, member, 'cacheContains').contains(target, args);
 }
 
+/**
+ * Counters of the shared tier of a function or member with option `shared`:
+ * totals over every instance, in this process.
+ *
+ * @throws TypeError when `target` (or `target[member]`) is not cached with option `shared`
+ * @example
+ * import { lruCache, sharedStats } from 'lru-memo';
+ *
+ * const fetchUser = lruCache(loadUser, { ttl: 60_000, shared: { store, namespace: 'users' } });
+ * await fetchUser(1);
+ * sharedStats(fetchUser); // { localHits: 0, sharedHits: 0, sharedMisses: 1, computations: 1, ... }
+ * sharedStats(UserService, 'profile'); // a member: pass the class (or any instance) and its name
+ */
+export function sharedStats(fn: AnyFunction): SharedStats;
+export function sharedStats<T extends object>(target: T, member: MemberName<T>): SharedStats;
+export function sharedStats(target: unknown, ...member: [PropertyKey?]): SharedStats {
+  // The tier is per member, not per instance: a class stands for its instances.
+  const holder =
+    typeof target === 'function' && member.length > 0 && !Reflect.has(target, member[0]!)
+      ? (target.prototype as unknown)
+      : target;
+  const fn = member.length === 0 ? target : memberFunction(holder, member[0], 'sharedStats');
+  const tier = tierOf(fn);
+  if (tier === undefined) {
+    throw new TypeError(`sharedStats: expected a function or member cached with option 'shared', received ${describe(fn)}`);
+  }
+  const { hits, pendingHits } = groupOf(fn)!.totals();
+  return Object.freeze({
+    localHits: hits - pendingHits,
+    deduplicated: pendingHits,
+    ...tier.counters,
+    breakerOpen: tier.breakerOpen,
+  });
+}
+
 function requireGroup(target: unknown, caller: string): CacheGroup {
   const group = groupOf(target);
   if (group === undefined) {
@@ -123,6 +159,14 @@ function requireGroup(target: unknown, caller: string): CacheGroup {
 
 /** The group behind `target[member]`, found without invoking a getter. */
 function memberGroup(target: unknown, member: PropertyKey | undefined, caller: string): CacheGroup {
+  return groupOf(memberFunction(target, member, caller))!;
+}
+
+/**
+ * The cached function behind `target[member]` (a method, or a getter's
+ * function), found without invoking a getter.
+ */
+function memberFunction(target: unknown, member: PropertyKey | undefined, caller: string): AnyFunction {
   if ((typeof target !== 'object' || target === null) && typeof target !== 'function') {
     throw new TypeError(`${caller}: expected an object or class with cached members, received ${describe(target)}`);
   }
@@ -130,13 +174,13 @@ function memberGroup(target: unknown, member: PropertyKey | undefined, caller: s
     throw new TypeError(`${caller}: member name must be a string or symbol, received ${describe(member)}`);
   }
   const descriptor = findDescriptor(target, member, caller);
-  const group = groupOf(descriptor?.value) ?? groupOf(descriptor?.get);
-  if (group === undefined) {
+  const fn = groupOf(descriptor?.value) === undefined ? descriptor?.get : descriptor?.value;
+  if (groupOf(fn) === undefined) {
     const memberText = typeof member === 'symbol' ? `[${member.toString()}]` : `'${member}'`;
     const problem = descriptor === undefined ? 'has no member' : 'has no cached member';
     throw new TypeError(`${caller}: ${describe(target)} ${problem} ${memberText}`);
   }
-  return group;
+  return fn as AnyFunction;
 }
 
 function findDescriptor(target: object, member: PropertyKey, caller: string): PropertyDescriptor | undefined {

@@ -1,5 +1,6 @@
 import { isBudget, type BudgetImpl } from './budget.js';
 import { describe } from './describe.js';
+import { readShared, type SharedSettings } from './shared/options.js';
 
 export { describe };
 
@@ -22,6 +23,8 @@ export interface Settings {
   readonly scope: Scope;
   /** The process-wide bound this cache's entries also count against, if any. */
   readonly budget: BudgetImpl | undefined;
+  /** The shared tier behind the local cache, if any. */
+  readonly shared: SharedSettings | undefined;
 }
 
 /**
@@ -34,17 +37,25 @@ export type Scope = 'instance' | 'shared' | ((self: never) => unknown);
 /** Python's default, kept: `functools.lru_cache(maxsize=128)`. */
 export const DEFAULT_MAX_SIZE = 128;
 
-export const FUNCTION_OPTIONS = ['maxSize', 'ttl', 'key', 'budget'] as const;
-export const MEMBER_OPTIONS = ['maxSize', 'ttl', 'key', 'budget', 'scope'] as const;
+export const FUNCTION_OPTIONS = ['maxSize', 'ttl', 'key', 'budget', 'shared'] as const;
+export const MEMBER_OPTIONS = ['maxSize', 'ttl', 'key', 'budget', 'shared', 'scope'] as const;
+
+/** The settings of `lruCache(fn)` with no options. */
+export const DEFAULT_SETTINGS: Settings = Object.freeze({
+  maxSize: DEFAULT_MAX_SIZE,
+  ttl: 0,
+  key: undefined,
+  scope: 'instance',
+  budget: undefined,
+  shared: undefined,
+});
 
 /**
  * Reads `options` for `caller` (used as the message prefix, e.g. "lruCache").
  * `known` lists the option names this caller accepts.
  */
 export function readSettings(options: unknown, caller: string, known: readonly string[]): Settings {
-  if (options === undefined) {
-    return { maxSize: DEFAULT_MAX_SIZE, ttl: 0, key: undefined, scope: 'instance', budget: undefined };
-  }
+  if (options === undefined) return DEFAULT_SETTINGS;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${caller}: options must be an object, received ${describe(options)}`);
   }
@@ -52,12 +63,22 @@ export function readSettings(options: unknown, caller: string, known: readonly s
   for (const name of Object.keys(given)) {
     if (!known.includes(name)) throw unknownOption(caller, name, known);
   }
+  const ttl = readTtl(caller, given.ttl);
+  const scope = readScope(caller, given.scope);
+  const shared = readShared(caller, given.shared, ttl);
+  if (shared !== undefined && known.includes('scope') && scope === 'instance') {
+    throw new TypeError(
+      `${caller}: option 'shared' needs option 'scope' to be a function (self) => key returning a primitive ` +
+        "(e.g. the user id), or 'shared': an instance's identity does not cross processes; received scope 'instance'",
+    );
+  }
   return {
     maxSize: readMaxSize(caller, given.maxSize),
-    ttl: readTtl(caller, given.ttl),
+    ttl,
     key: readFunction(caller, 'key', given.key) as Settings['key'],
-    scope: readScope(caller, given.scope),
+    scope,
     budget: readBudget(caller, given.budget),
+    shared,
   };
 }
 

@@ -24,6 +24,8 @@ export interface Totals {
   hits: number;
   misses: number;
   currSize: number;
+  /** Hits on a promise that was still pending (see Cache.pendingHits). */
+  pendingHits: number;
 }
 
 export class CacheGroup {
@@ -34,6 +36,8 @@ export class CacheGroup {
   private byPrimitive: Map<unknown, Cache> | undefined = undefined;
   private readonly scoped = new Set<WeakRef<Cache>>();
   private forget: FinalizationRegistry<WeakRef<Cache>> | undefined = undefined;
+  /** Told after an explicit invalidation (the shared tier deletes its entry too). */
+  afterInvalidate: ((receiver: unknown, keys: unknown[]) => void) | undefined = undefined;
 
   constructor(
     readonly maxSize: number,
@@ -59,9 +63,10 @@ export class CacheGroup {
 
   /** Removes one entry of `receiver`'s cache; true if a usable one was removed. */
   invalidate(receiver: unknown, args: unknown[]): boolean {
+    const keys = this.key === undefined ? args : [this.key(...args)];
+    this.afterInvalidate?.(receiver, keys);
     const cache = this.existingCacheOf(receiver);
-    if (cache === undefined) return false;
-    return this.key === undefined ? cache.delete(args, args.length) : cache.delete([this.key(...args)], 1);
+    return cache !== undefined && cache.delete(keys, keys.length);
   }
 
   /** Whether a call on `receiver` with `args` would be a hit now; changes nothing. */
@@ -88,9 +93,10 @@ export class CacheGroup {
 
   /** Sums over the unscoped cache and every live scoped cache. */
   totals(): Totals {
-    const totals: Totals = { hits: 0, misses: 0, currSize: 0 };
+    const totals: Totals = { hits: 0, misses: 0, currSize: 0, pendingHits: 0 };
     this.forEachCache((cache) => {
       totals.hits += cache.hits;
+      totals.pendingHits += cache.pendingHits;
       totals.misses += cache.misses;
       totals.currSize += cache.size;
     });

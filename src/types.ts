@@ -1,5 +1,6 @@
 /** Public types shared by the function wrapper, the decorator and introspection. */
 import type { Budget } from './budget.js';
+import type { SharedOptions } from './shared/types.js';
 
 /** Any function, with any `this`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,7 +45,7 @@ export interface CacheParameters {
  * lruCache(fetchRate, { maxSize: 500, ttl: 60_000 });
  * lruCache(area, { key: (shape) => shape.id }); // cache by id instead of identity
  */
-export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown[]> {
+export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown[], R = unknown> {
   /**
    * Most entries kept; the least recently used entry is evicted beyond it.
    * `Infinity` keeps everything; `0` keeps nothing (every call is a miss).
@@ -70,6 +71,13 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * @default undefined (no shared bound)
    */
   budget?: Budget;
+  /**
+   * A tier shared by every process (e.g. Redis) behind this process's cache,
+   * for functions that return a promise. Requires `ttl`; arguments (or the
+   * `key` option's result) must be primitives. See {@link SharedOptions}.
+   * @default undefined (this process only)
+   */
+  shared?: unknown extends R ? SharedOptions : R extends PromiseLike<unknown> ? SharedOptions : never;
 }
 
 /** The statistics and control every cached function carries. */

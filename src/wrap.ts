@@ -11,21 +11,37 @@
  * for calls without a receiver. The decorator reuses all of this with other
  * `select` functions.
  */
-import { isThenable, watchSettlement } from './async.js';
+import { isThenable, watchSettlement, capLocalExpiry } from './async.js';
 import { Cache, MISS } from './cache.js';
-import { FUNCTION_OPTIONS, describe, readSettings, type Settings } from './options.js';
+import { DEFAULT_SETTINGS, FUNCTION_OPTIONS, describe, readSettings, type Settings } from './options.js';
 import { CacheGroup } from './scope.js';
+import { SharedTier, type LoadCap } from './shared/tier.js';
 import type { AnyFunction, CachedFunction, CacheInfo, CacheParameters, LruCacheOptions } from './types.js';
 
 /** Picks the cache for a call from its receiver. */
 export type SelectCache = (receiver: unknown) => Cache;
 
+/**
+ * What a miss runs: the function itself, or (option `shared`) a load through
+ * the shared tier. `keys` is what the local cache keys the call by: the
+ * arguments, or the one value option `key` returned.
+ */
+type Compute = (receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, keyCount: number) => unknown;
+
 /** Wrapped function → its caches. Weak: a dropped wrapper takes its caches along. */
 const groupsByWrapper = new WeakMap<AnyFunction, CacheGroup>();
+
+/** Wrapped function → its shared tier, for functions with option `shared`. */
+const tiersByWrapper = new WeakMap<AnyFunction, SharedTier>();
 
 /** The caches behind a function made by this library, or undefined. */
 export function groupOf(candidate: unknown): CacheGroup | undefined {
   return typeof candidate === 'function' ? groupsByWrapper.get(candidate as AnyFunction) : undefined;
+}
+
+/** The shared tier behind a function made by this library, or undefined. */
+export function tierOf(candidate: unknown): SharedTier | undefined {
+  return typeof candidate === 'function' ? tiersByWrapper.get(candidate as AnyFunction) : undefined;
 }
 
 /**
@@ -53,7 +69,7 @@ export function groupOf(candidate: unknown): CacheGroup | undefined {
  */
 export function lruCache<F extends AnyFunction>(
   fn: F,
-  options?: LruCacheOptions<Parameters<F>>,
+  options?: LruCacheOptions<Parameters<F>, ReturnType<F>>,
 ): CachedFunction<F> {
   assertFunction(fn, 'lruCache');
   return createCachedFunction(fn, readSettings(options, 'lruCache', FUNCTION_OPTIONS));
@@ -71,7 +87,7 @@ export function lruCache<F extends AnyFunction>(
  */
 export function cache<F extends AnyFunction>(fn: F): CachedFunction<F> {
   assertFunction(fn, 'cache');
-  return createCachedFunction(fn, { maxSize: Infinity, ttl: 0, key: undefined, scope: 'instance', budget: undefined });
+  return createCachedFunction(fn, { ...DEFAULT_SETTINGS, maxSize: Infinity });
 }
 
 function assertFunction(fn: unknown, caller: string): void {
@@ -101,8 +117,16 @@ function selectorFor(group: CacheGroup): SelectCache {
   };
 }
 
-/** Builds a cached function. Shared by `lruCache`, `cache` and the decorator. */
-export function createCachedFunction<F extends AnyFunction>(fn: F, settings: Settings): CachedFunction<F> {
+/**
+ * Builds a cached function. Shared by `lruCache`, `cache` and the decorator.
+ * `caller` and `name` label errors and shared keys ("@cached", "convert").
+ */
+export function createCachedFunction<F extends AnyFunction>(
+  fn: F,
+  settings: Settings,
+  caller = 'lruCache',
+  name: string = fn.name,
+): CachedFunction<F> {
   const group = new CacheGroup(
     settings.maxSize,
     settings.ttl,
@@ -110,7 +134,14 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, settings: Set
     settings.key as ((...args: unknown[]) => unknown) | undefined,
     settings.budget,
   );
-  const wrapper = specialise(fn, settings, selectorFor(group));
+  let tier: SharedTier | undefined;
+  if (settings.shared !== undefined) {
+    const scopeKey = typeof settings.scope === 'function' ? (settings.scope as (self: unknown) => unknown) : undefined;
+    tier = new SharedTier(settings.shared, name === '' ? caller : `${caller} '${name}'`, name, scopeKey, settings.key !== undefined);
+    const sharedTier = tier;
+    group.afterInvalidate = (receiver, keys) => sharedTier.forget(sharedTier.keyOf(receiver, keys, keys.length));
+  }
+  const wrapper = specialise(fn, settings, selectorFor(group), tier === undefined ? undefined : loadThrough(tier, fn));
   const parameters: CacheParameters = Object.freeze({
     maxSize: settings.maxSize,
     ttl: settings.ttl === 0 ? undefined : settings.ttl,
@@ -126,7 +157,23 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, settings: Set
     wrapped: { value: fn },
   });
   groupsByWrapper.set(wrapper, group);
+  if (tier !== undefined) tiersByWrapper.set(wrapper, tier);
   return wrapper as CachedFunction<F>;
+}
+
+/**
+ * The miss path with option `shared`: the key is built (and checked) at once,
+ * then the shared tier resolves the call. The returned promise is what the
+ * local cache stores; its cap keeps the local entry from outliving a shared one.
+ */
+function loadThrough(tier: SharedTier, fn: AnyFunction): Compute {
+  return (receiver, args, keys, keyCount) => {
+    const key = tier.keyOf(receiver, keys, keyCount);
+    const cap: LoadCap = { notAfter: Infinity };
+    const promise = tier.load(key, () => fn.apply(receiver, args as unknown[]), cap);
+    capLocalExpiry(promise, cap);
+    return promise;
+  };
 }
 
 /** A frozen `CacheInfo` snapshot of a group's totals. */
@@ -146,7 +193,7 @@ export function cacheInfoOf(cache: Cache): CacheInfo {
  * A thenable is stored at once and watched (see async.ts).
  */
 function runAndStore(
-  fn: AnyFunction,
+  compute: Compute,
   cache: Cache,
   receiver: unknown,
   args: ArrayLike<unknown>,
@@ -155,7 +202,7 @@ function runAndStore(
 ): unknown {
   cache.misses++;
   const { epoch, writes } = cache;
-  const value: unknown = fn.apply(receiver, args as unknown[]);
+  const value: unknown = compute(receiver, args, keys, keyCount);
   if (cache.epoch === epoch) {
     const pending = isThenable(value);
     const slot = cache.set(keys, keyCount, value, cache.writes === writes, pending);
@@ -178,13 +225,14 @@ function runAndStore1(fn: AnyFunction, cache: Cache, receiver: unknown, a: unkno
 }
 
 /** Chooses the call path once, at wrap time. */
-function specialise(fn: AnyFunction, settings: Settings, select: SelectCache): AnyFunction {
+function specialise(fn: AnyFunction, settings: Settings, select: SelectCache, load: Compute | undefined): AnyFunction {
   const key = settings.key as AnyFunction | undefined;
+  const compute: Compute = load ?? ((receiver, args) => fn.apply(receiver, args as unknown[]));
 
   function general(this: unknown, ...args: unknown[]): unknown {
     const cache = select(this);
     const hit = cache.get(args, args.length);
-    return hit !== MISS ? hit : runAndStore(fn, cache, this, args, args, args.length);
+    return hit !== MISS ? hit : runAndStore(compute, cache, this, args, args, args.length);
   }
 
   if (key !== undefined) {
@@ -194,7 +242,7 @@ function specialise(fn: AnyFunction, settings: Settings, select: SelectCache): A
       // eslint-disable-next-line prefer-spread
       const k: unknown = key.apply(undefined, arguments as unknown as unknown[]);
       const hit = cache.get1(k);
-      return hit !== MISS ? hit : runAndStore(fn, cache, this, Array.from(arguments), [k], 1);
+      return hit !== MISS ? hit : runAndStore(compute, cache, this, Array.from(arguments), [k], 1);
     };
   }
 
@@ -206,14 +254,17 @@ function specialise(fn: AnyFunction, settings: Settings, select: SelectCache): A
         if (arguments.length !== 0) return general.apply(this, arguments as unknown as unknown[]);
         const cache = select(this);
         const hit = cache.get0();
-        return hit !== MISS ? hit : runAndStore(fn, cache, this, NO_ARGUMENTS, NO_ARGUMENTS, 0);
+        return hit !== MISS ? hit : runAndStore(compute, cache, this, NO_ARGUMENTS, NO_ARGUMENTS, 0);
       };
     case 1:
       return function call1(this: unknown, a: unknown): unknown {
         if (arguments.length !== 1) return general.apply(this, arguments as unknown as unknown[]);
         const cache = select(this);
         const hit = cache.get1(a);
-        return hit !== MISS ? hit : runAndStore1(fn, cache, this, a);
+        if (hit !== MISS) return hit;
+        if (load === undefined) return runAndStore1(fn, cache, this, a);
+        const args = [a];
+        return runAndStore(compute, cache, this, args, args, 1);
       };
     case 2:
       return function call2(this: unknown, a: unknown, b: unknown): unknown {
@@ -222,7 +273,7 @@ function specialise(fn: AnyFunction, settings: Settings, select: SelectCache): A
         const hit = cache.get2(a, b);
         if (hit !== MISS) return hit;
         const args = [a, b];
-        return runAndStore(fn, cache, this, args, args, 2);
+        return runAndStore(compute, cache, this, args, args, 2);
       };
     case 3:
       return function call3(this: unknown, a: unknown, b: unknown, c: unknown): unknown {
@@ -231,7 +282,7 @@ function specialise(fn: AnyFunction, settings: Settings, select: SelectCache): A
         const hit = cache.get3(a, b, c);
         if (hit !== MISS) return hit;
         const args = [a, b, c];
-        return runAndStore(fn, cache, this, args, args, 3);
+        return runAndStore(compute, cache, this, args, args, 3);
       };
     default:
       return general;

@@ -5,6 +5,7 @@
  * working afterwards with its entries and counters intact.
  */
 import { readFileSync } from 'node:fs';
+import { redisStore } from '../../src/redis.js';
 import { describe, expect, it } from 'vitest';
 import {
   cache,
@@ -51,7 +52,48 @@ const loose: any = cached;
 
 type Row = [misuse: string, act: () => unknown, errorClass: typeof TypeError | typeof RangeError, message: string];
 
+const store = { get() {}, set() {}, delete() {} };
+const one = async () => 1;
+
 const rows: Row[] = [
+  ['`shared` that is not an object', () => lruCache(one, { ttl: 1, shared: 'redis' as never }), TypeError, `lruCache: option 'shared' must be an object, received "redis" (a string)`],
+  [
+    '`shared` without `ttl`',
+    () => lruCache(one, { shared: { store, namespace: 'n' } }),
+    TypeError,
+    "lruCache: option 'shared' requires option 'ttl' (shared entries must expire, and the local cache may not outlive them); 'ttl' was not given",
+  ],
+  [
+    'an unknown `shared` option',
+    () => lruCache(one, { ttl: 1, shared: { store, namespace: 'n', timeout: 5 } as never }),
+    TypeError,
+    "lruCache: unknown option 'shared.timeout' (did you mean 'shared.timeoutMs'?); known are 'store', 'namespace', 'version', 'ttl', 'timeoutMs', 'lock', 'codec', 'breaker', 'onEvent'",
+  ],
+  [
+    '`shared.store` without get, set or delete',
+    () => lruCache(one, { ttl: 1, shared: { store: { get() {}, set() {} } as never, namespace: 'n' } }),
+    TypeError,
+    "lruCache: option 'shared.store' must be a store with get, set and delete methods (a Keyv instance, or redisStore(client) from lru-memo/redis); its 'delete' is undefined",
+  ],
+  ['an empty `shared.namespace`', () => lruCache(one, { ttl: 1, shared: { store, namespace: '' } }), TypeError, `lruCache: option 'shared.namespace' must be a non-empty string, received "" (a string)`],
+  ['`shared.version` that is not a string or number', () => lruCache(one, { ttl: 1, shared: { store, namespace: 'n', version: {} as never } }), TypeError, "lruCache: option 'shared.version' must be a string or a finite number, received an object"],
+  ['`shared.timeoutMs` out of range', () => lruCache(one, { ttl: 1, shared: { store, namespace: 'n', timeoutMs: 0 } }), RangeError, "lruCache: option 'shared.timeoutMs' must be a positive finite number of milliseconds, received 0"],
+  [
+    '`shared.lock` with a store that cannot lock',
+    () => lruCache(one, { ttl: 1, shared: { store, namespace: 'n', lock: { leaseMs: 1, waitMs: 1 } } }),
+    TypeError,
+    "lruCache: option 'shared.lock' needs a store with acquire and release methods (redisStore provides them), received a store whose acquire is undefined",
+  ],
+  ['`shared.codec` without encode or decode', () => lruCache(one, { ttl: 1, shared: { store, namespace: 'n', codec: JSON as never } }), TypeError, "lruCache: option 'shared.codec' must be a codec with encode and decode methods; its 'encode' is undefined"],
+  ['`shared.breaker.failures` out of range', () => lruCache(one, { ttl: 1, shared: { store, namespace: 'n', breaker: { failures: 0 } } }), RangeError, "lruCache: option 'shared.breaker.failures' must be a positive integer, received 0"],
+  ['`shared.onEvent` that is not a function', () => lruCache(one, { ttl: 1, shared: { store, namespace: 'n', onEvent: 'log' as never } }), TypeError, `lruCache: option 'shared.onEvent' must be a function, received "log" (a string)`],
+  [
+    '`@cached` with `shared` and the default scope',
+    () => cached({ ttl: 1, shared: { store, namespace: 'n' } }),
+    TypeError,
+    "@cached: option 'shared' needs option 'scope' to be a function (self) => key returning a primitive (e.g. the user id), or 'shared': an instance's identity does not cross processes; received scope 'instance'",
+  ],
+  ['`redisStore` of something that is not a client', () => redisStore({} as never), TypeError, 'redisStore: expected a node-redis client (with sendCommand), received an object'],
   ['wrapping a non-function', () => lruCache(42 as never), TypeError, 'lruCache: expected a function to cache, received 42'],
   ['cache() of a non-function', () => cache('f' as never), TypeError, 'cache: expected a function to cache, received "f" (a string)'],
   ['options that are not an object', () => lruCache(Math.abs, 5 as never), TypeError, 'lruCache: options must be an object, received 5'],
@@ -59,7 +101,7 @@ const rows: Row[] = [
     'an unknown option (a typo)',
     () => lruCache(Math.abs, { maxsize: 10 } as never),
     TypeError,
-    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'budget'",
+    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'budget', 'shared'",
   ],
   [
     'maxSize of the wrong type',

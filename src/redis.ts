@@ -1,0 +1,87 @@
+/**
+ * `lru-memo/redis`: a {@link SharedStore} over the official `redis` client
+ * (node-redis 4 and later), with the cross-process lock.
+ *
+ * It speaks plain commands through `client.sendCommand`, which every
+ * node-redis version since 4 has, so it does not depend on any one version's
+ * option shapes. The package has no dependency on `redis`: pass your client.
+ */
+import { describe } from './describe.js';
+import type { SharedStore } from './shared/types.js';
+
+/**
+ * What `redisStore` needs from a client: `sendCommand`, as on the client
+ * returned by `createClient()` from the `redis` package.
+ *
+ * @example
+ * import { createClient } from 'redis';
+ * const client: RedisCommandClient = createClient();
+ */
+export interface RedisCommandClient {
+  sendCommand(args: string[]): Promise<unknown>;
+  on?(event: 'error', listener: (error: unknown) => void): unknown;
+  listenerCount?(event: 'error'): number;
+}
+
+/**
+ * Options of {@link redisStore}.
+ *
+ * @example
+ * redisStore(client, { onClientError: (error) => log.warn('redis', error) });
+ */
+export interface RedisStoreOptions {
+  /**
+   * Receives the client's own 'error' events (lost connections, failed
+   * reconnects) when the client has no 'error' listener of its own: node-redis
+   * would otherwise crash the process on the first one. The calls themselves
+   * never fail because of Redis; see `sharedStats` and `shared.onEvent`.
+   * @default ignore them (the tier counts the failures it meets)
+   */
+  onClientError?: (error: unknown) => void;
+}
+
+/** Deletes the lock only if it still holds this holder's token (compare-and-delete, atomic in Redis). */
+const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/**
+ * A shared store on Redis (or Valkey) through a node-redis client: values with
+ * `SET ... PX`, the lock with `SET ... NX PX` and a compare-and-delete script.
+ *
+ * Recommended client settings, so a down Redis fails fast instead of queueing
+ * commands: `disableOfflineQueue: true`, a `socket.connectTimeout`, and a
+ * `socket.reconnectStrategy` (the tier's own `timeoutMs` and breaker bound
+ * every call in any case).
+ *
+ * @throws TypeError when `client` has no `sendCommand` method
+ * @example
+ * import { createClient } from 'redis';
+ * import { lruCache } from 'lru-memo';
+ * import { redisStore } from 'lru-memo/redis';
+ *
+ * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
+ * await client.connect();
+ * const getUser = lruCache(fetchUser, {
+ *   ttl: 60_000,
+ *   shared: { store: redisStore(client), namespace: 'users', lock: { leaseMs: 10_000, waitMs: 2_000 } },
+ * });
+ */
+export function redisStore(client: RedisCommandClient, options: RedisStoreOptions = {}): Required<SharedStore> {
+  if (typeof client !== 'object' || client === null || typeof client.sendCommand !== 'function') {
+    throw new TypeError(`redisStore: expected a node-redis client (with sendCommand), received ${describe(client)}`);
+  }
+  if (options.onClientError !== undefined && typeof options.onClientError !== 'function') {
+    throw new TypeError(`redisStore: option 'onClientError' must be a function, received ${describe(options.onClientError)}`);
+  }
+  if (typeof client.on === 'function' && client.listenerCount?.('error') === 0) {
+    client.on('error', options.onClientError ?? (() => {}));
+  }
+  const send = (args: string[]) => client.sendCommand(args);
+  const ms = (value: number) => String(Math.max(1, Math.ceil(value)));
+  return {
+    get: (key) => send(['GET', key]),
+    set: (key, value, ttlMs) => send(['SET', key, value, 'PX', ms(ttlMs)]),
+    delete: (key) => send(['DEL', key]),
+    acquire: async (key, token, leaseMs) => (await send(['SET', key, token, 'NX', 'PX', ms(leaseMs)])) === 'OK',
+    release: (key, token) => send(['EVAL', RELEASE_SCRIPT, '1', key, token]),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Shared keys: strings that mean the same call in every process.
+ *
+ * `<namespace>:v<version>:<name>[<scope key>](<arguments>)`, each argument
+ * tagged with its type so that `1`, `'1'`, `1n`, `-0`, `NaN` and `undefined`
+ * stay distinct (a string is JSON-quoted, so commas and brackets inside it
+ * cannot fake a boundary). Identity does not cross processes, so an object,
+ * function or symbol is refused, naming its position. When the argument part
+ * is long it is replaced by its SHA-256, and the readable prefix is kept.
+ */
+import { describe } from '../describe.js';
+import { sha256Hex } from './sha256.js';
+
+/** Argument parts longer than this are hashed (keeps Redis keys small). */
+export const HASH_ABOVE = 200;
+
+/** The tagged encoding of one primitive, or undefined when it is not one. */
+export function encodePrimitive(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Object.is(value, -0) ? 'n-0' : `n${value}`;
+    case 'bigint':
+      return `b${value}`;
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'undefined':
+      return 'u';
+    case 'object':
+      return value === null ? 'z' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The argument part of a shared key. `what` names the values in errors:
+ * 'argument' for the argument list, or the option that produced them.
+ */
+export function encodeArguments(caller: string, values: ArrayLike<unknown>, count: number, custom: boolean): string {
+  let text = '';
+  for (let i = 0; i < count; i++) {
+    const encoded = encodePrimitive(values[i]);
+    if (encoded === undefined) {
+      const which = custom ? "the value returned by option 'key'" : `argument ${i + 1}`;
+      throw new TypeError(
+        `${caller}: with option 'shared', ${which} must be a string, number, bigint, boolean, null or undefined ` +
+          `(identity does not cross processes; give option 'key' returning one), received ${describe(values[i])}`,
+      );
+    }
+    text += i === 0 ? encoded : `,${encoded}`;
+  }
+  return text.length > HASH_ABOVE ? `#${sha256Hex(text)}` : text;
+}
+
+/** The key's fixed prefix for a function or member: `<namespace>:v<version>:<name>`. */
+export function keyPrefix(namespace: string, version: string, name: string): string {
+  return `${namespace}:v${version}:${name}`;
+}
+
+/** The lock guarding a key's computation across processes (never equal to a value key). */
+export function lockKeyOf(key: string): string {
+  return `${key}~lock`;
+}

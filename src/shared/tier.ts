@@ -1,0 +1,294 @@
+/**
+ * The shared tier behind a cached function's local caches: what a local miss
+ * does when option `shared` is on.
+ *
+ * A local miss stores the promise this module returns, so calls in this
+ * process with the same key join it (the in-flight tier). The promise then:
+ * 1. reads the shared store, bounded by `timeoutMs` (client timeouts do not
+ *    bound a frozen server, so the tier keeps its own clock);
+ * 2. on a hit, resolves with the decoded value and caps the local entry's
+ *    life at the shared entry's expiry (`LoadCap`);
+ * 3. on a miss, optionally takes the cross-process lock, or waits for the
+ *    holder's result up to `waitMs`;
+ * 4. computes, resolves, and writes the value in the background (the write
+ *    never delays the caller; a rejection is never written).
+ * Every store failure is counted, reported and treated as a miss (fail open);
+ * the breaker stops using a failing store for a while. The tier keeps only
+ * key strings and counters: no receiver, argument or value outlives a call.
+ */
+import { isThenable } from '../async.js';
+import { describe } from '../describe.js';
+import { Breaker } from './breaker.js';
+import { encodeArguments, encodePrimitive, keyPrefix, lockKeyOf } from './keys.js';
+import type { SharedSettings } from './options.js';
+import type { SharedEvent, SharedStats } from './types.js';
+
+/** A store operation that failed, timed out or was skipped (the breaker). */
+const FAILED: unique symbol = Symbol('lru-memo.store-failed');
+const TIMED_OUT: unique symbol = Symbol('lru-memo.timed-out');
+
+/** Written in front of every value, so foreign or older entries are recognised. */
+const ENVELOPE = 'lm1:';
+
+/** Lock waiters poll with a delay that doubles from this... */
+const FIRST_POLL_MS = 5;
+/** ...up to this. */
+const LONGEST_POLL_MS = 50;
+
+/** The latest moment a local entry filled by one load may live (a shared hit's expiry). */
+export interface LoadCap {
+  notAfter: number;
+}
+
+interface Found {
+  value: unknown;
+  expiresAt: number;
+}
+
+type Counters = { -readonly [K in keyof SharedStats]: SharedStats[K] };
+type Counter = Exclude<keyof Counters, 'breakerOpen' | 'localHits' | 'deduplicated'>;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+let tokenCounter = 0;
+/** Unique among lock contenders (not a secret: it only has to differ per attempt). */
+function lockToken(): string {
+  const random = globalThis.crypto?.randomUUID?.() ?? `${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  return `${random}.${++tokenCounter}`;
+}
+
+export class SharedTier {
+  readonly counters: Omit<Counters, 'breakerOpen' | 'localHits' | 'deduplicated'> = {
+    sharedHits: 0,
+    sharedMisses: 0,
+    computations: 0,
+    lockAcquired: 0,
+    lockWaits: 0,
+    lockTimeouts: 0,
+    writes: 0,
+    storeErrors: 0,
+    storeTimeouts: 0,
+    codecErrors: 0,
+    bypassed: 0,
+    breakerOpenings: 0,
+  };
+  private readonly breaker: Breaker;
+  private readonly prefix: string;
+  /** The key that last used the store: breaker events name it. */
+  private lastKey = '';
+
+  constructor(
+    private readonly settings: SharedSettings,
+    /** Message prefix, e.g. "lruCache 'fetchUser'". */
+    private readonly caller: string,
+    name: string,
+    /** The member's scope function, if calls are scoped by one. */
+    private readonly scope: ((self: unknown) => unknown) | undefined,
+    /** Whether keys come from option `key` (for error messages). */
+    private readonly customKey: boolean,
+  ) {
+    this.prefix = keyPrefix(settings.namespace, settings.version, name);
+    this.breaker = new Breaker(settings.breakerFailures, settings.breakerCooldownMs, (open) => {
+      if (open) this.counters.breakerOpenings++;
+      this.emit({ type: open ? 'breaker-open' : 'breaker-close', key: this.lastKey });
+    });
+  }
+
+  get breakerOpen(): boolean {
+    return this.breaker.isOpen;
+  }
+
+  /**
+   * The shared key of a call. Throws a TypeError (at call time, before
+   * anything is stored) for a value that has no meaning in another process.
+   */
+  keyOf(receiver: unknown, keys: ArrayLike<unknown>, count: number): string {
+    let scopePart = '';
+    if (this.scope !== undefined && receiver !== undefined) {
+      const scopeKey = this.scope(receiver);
+      const encoded = encodePrimitive(scopeKey);
+      if (encoded === undefined) {
+        throw new TypeError(
+          `${this.caller}: with option 'shared', option 'scope' must return a string, number, bigint, boolean, ` +
+            `null or undefined (identity does not cross processes), received ${describe(scopeKey)}`,
+        );
+      }
+      scopePart = `[${encoded}]`;
+    }
+    return `${this.prefix}${scopePart}(${encodeArguments(this.caller, keys, count, this.customKey)})`;
+  }
+
+  /** Resolves a local miss through the shared store (see the module comment). */
+  async load(key: string, compute: () => unknown, cap: LoadCap): Promise<unknown> {
+    const found = await this.read(key, true);
+    if (found !== undefined) return this.hit(found, cap);
+    if (this.settings.lock !== undefined) return this.computeUnderLock(key, compute, cap);
+    return this.computeAndShare(key, compute);
+  }
+
+  /** Background delete (cacheInvalidate): the caller does not wait. */
+  forget(key: string): void {
+    void this.use('delete', key, () => this.settings.store.delete(key));
+  }
+
+  private hit(found: Found, cap: LoadCap): unknown {
+    this.counters.sharedHits++;
+    cap.notAfter = found.expiresAt;
+    return found.value;
+  }
+
+  /** The live shared entry for `key`, or undefined (absent, expired, unreadable, or the store failed). */
+  private async read(key: string, countMiss: boolean): Promise<Found | undefined> {
+    const raw = await this.use('get', key, () => this.settings.store.get(key));
+    if (raw === FAILED) return undefined;
+    const found = raw === undefined || raw === null ? undefined : this.open(key, raw);
+    if (found === undefined && countMiss) this.counters.sharedMisses++;
+    return found;
+  }
+
+  /** Decodes a stored envelope; a bad one is reported, deleted and read as a miss. */
+  private open(key: string, raw: unknown): Found | undefined {
+    try {
+      if (typeof raw !== 'string' || !raw.startsWith(ENVELOPE)) {
+        throw new TypeError(`not an lru-memo entry: ${describe(raw)}`);
+      }
+      const end = raw.indexOf(':', ENVELOPE.length);
+      const expiresAt = Number(raw.slice(ENVELOPE.length, end));
+      if (end < 0 || !Number.isFinite(expiresAt)) throw new TypeError('malformed lru-memo envelope');
+      if (expiresAt <= Date.now()) return undefined; // the store has not expired it yet
+      return { value: this.settings.codec.decode(raw.slice(end + 1)), expiresAt };
+    } catch (error) {
+      this.counters.codecErrors++;
+      this.emit({ type: 'codec-error', key, error });
+      this.forget(key);
+      return undefined;
+    }
+  }
+
+  private async computeUnderLock(key: string, compute: () => unknown, cap: LoadCap): Promise<unknown> {
+    const { leaseMs, waitMs } = this.settings.lock!;
+    const lockKey = lockKeyOf(key);
+    const token = lockToken();
+    const acquire = () => this.use('acquire', lockKey, () => this.settings.store.acquire!(lockKey, token, leaseMs));
+    let acquired = await acquire();
+    if (acquired === true) return this.computeAsHolder(key, lockKey, token, compute);
+    if (acquired === FAILED) return this.computeAndShare(key, compute); // store trouble: do not wait on it
+
+    this.counters.lockWaits++;
+    const deadline = Date.now() + waitMs;
+    for (let delay = FIRST_POLL_MS; ; delay = Math.min(delay * 2, LONGEST_POLL_MS)) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        this.counters.lockTimeouts++;
+        this.emit({ type: 'lock-timeout', key });
+        break;
+      }
+      await sleep(Math.min(delay, remaining));
+      const found = await this.read(key, false);
+      if (found !== undefined) return this.hit(found, cap);
+      // Free again: the holder failed, or crashed and its lease ran out. Take over.
+      acquired = await acquire();
+      if (acquired === true) return this.computeAsHolder(key, lockKey, token, compute);
+      if (acquired === FAILED) break;
+    }
+    return this.computeAndShare(key, compute);
+  }
+
+  private async computeAsHolder(key: string, lockKey: string, token: string, compute: () => unknown): Promise<unknown> {
+    this.counters.lockAcquired++;
+    const release = () => this.use('release', lockKey, () => this.settings.store.release!(lockKey, token));
+    let value: unknown;
+    try {
+      value = await this.run(compute);
+    } catch (error) {
+      void release(); // a rejection is not shared: let a waiter take over at once
+      throw error;
+    }
+    // Released after the write, so waiters polling the store find the value.
+    const written = this.share(key, value);
+    void written.then(release);
+    return value;
+  }
+
+  private async computeAndShare(key: string, compute: () => unknown): Promise<unknown> {
+    const value = await this.run(compute);
+    void this.share(key, value);
+    return value;
+  }
+
+  private run(compute: () => unknown): PromiseLike<unknown> {
+    this.counters.computations++;
+    const result = compute();
+    if (!isThenable(result)) {
+      throw new TypeError(
+        `${this.caller}: option 'shared' is for functions that return a promise, received ${describe(result)}`,
+      );
+    }
+    return result;
+  }
+
+  /**
+   * Encodes now (so a caller mutating the value afterwards cannot change what
+   * is shared) and writes in the background. An encode failure is reported;
+   * the caller still gets its value.
+   */
+  private share(key: string, value: unknown): Promise<unknown> {
+    let text: string;
+    try {
+      text = this.settings.codec.encode(value);
+    } catch (error) {
+      this.counters.codecErrors++;
+      this.emit({ type: 'codec-error', key, error });
+      return Promise.resolve(FAILED);
+    }
+    const ttl = this.settings.ttl;
+    const envelope = `${ENVELOPE}${Date.now() + ttl}:${text}`;
+    return this.use('set', key, () => this.settings.store.set(key, envelope, ttl)).then((result) => {
+      if (result !== FAILED) this.counters.writes++;
+      return result;
+    });
+  }
+
+  /**
+   * One store operation, bounded by `timeoutMs`, never rejecting: FAILED when
+   * it threw, rejected, timed out, or the breaker is open.
+   */
+  private async use(operation: NonNullable<SharedEvent['operation']>, key: string, run: () => unknown): Promise<unknown> {
+    if (!this.breaker.allows()) {
+      this.counters.bypassed++;
+      return FAILED;
+    }
+    this.lastKey = key;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(resolve, this.settings.timeoutMs, TIMED_OUT);
+    });
+    try {
+      // then(run): a store method that throws synchronously becomes a rejection.
+      const result = await Promise.race([Promise.resolve().then(run), timeout]);
+      if (result === TIMED_OUT) {
+        this.fail('storeTimeouts', { type: 'store-timeout', operation, key });
+        return FAILED;
+      }
+      this.breaker.succeeded();
+      return result;
+    } catch (error) {
+      this.fail('storeErrors', { type: 'store-error', operation, key, error });
+      return FAILED;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private fail(counter: Counter, event: SharedEvent): void {
+    this.counters[counter]++;
+    this.emit(event);
+    this.breaker.failed();
+  }
+
+  private emit(event: SharedEvent): void {
+    this.settings.onEvent?.(Object.freeze(event));
+  }
+}

@@ -1,0 +1,129 @@
+/** Public types of the shared tier. */
+import type { SharedCodec } from './codec.js';
+
+/**
+ * Where shared entries live: anything with `get`, `set` and `delete` (a Keyv
+ * instance fits as is; `redisStore(client)` from `lru-memo/redis` adapts the
+ * `redis` client). Each method may return a value or a promise. `get` answers
+ * `undefined` or `null` for an absent key. `acquire` and `release` are needed
+ * only for the cross-process lock.
+ *
+ * @example
+ * const memory = new Map<string, string>();
+ * const store: SharedStore = {
+ *   get: (key) => memory.get(key),
+ *   set: (key, value) => void memory.set(key, value),
+ *   delete: (key) => memory.delete(key),
+ * };
+ */
+export interface SharedStore {
+  get(key: string): unknown;
+  /** Stores `value` (a string made by the codec) for `ttlMs` milliseconds. */
+  set(key: string, value: string, ttlMs: number): unknown;
+  delete(key: string): unknown;
+  /** Sets `key` to `token` for `leaseMs` only if `key` is absent; true when it did. */
+  acquire?(key: string, token: string, leaseMs: number): unknown;
+  /** Deletes `key` only if it still holds `token` (compare-and-delete). */
+  release?(key: string, token: string): unknown;
+}
+
+/**
+ * Something that went wrong in the shared tier. The call that met it still
+ * completed (fail open); these are for logs and alerts.
+ *
+ * @example
+ * lruCache(load, { ttl: 60_000, shared: { store, namespace: 'users', onEvent: (e) => log.warn(e.type, e.key) } });
+ */
+export interface SharedEvent {
+  readonly type:
+    | 'store-error'
+    | 'store-timeout'
+    | 'codec-error'
+    | 'breaker-open'
+    | 'breaker-close'
+    | 'lock-timeout';
+  /** The store operation, for store errors and timeouts. */
+  readonly operation?: 'get' | 'set' | 'delete' | 'acquire' | 'release';
+  /** The shared key involved (breaker events carry the key that tipped it). */
+  readonly key: string;
+  /** The error thrown, for store and codec errors. */
+  readonly error?: unknown;
+}
+
+/**
+ * Options of the shared tier (option `shared` of `lruCache` and `@cached`).
+ *
+ * @example
+ * lruCache(fetchUser, {
+ *   ttl: 60_000,
+ *   shared: { store: redisStore(client), namespace: 'users', lock: { leaseMs: 10_000, waitMs: 5_000 } },
+ * });
+ */
+export interface SharedOptions {
+  /** The store shared by every process. */
+  store: SharedStore;
+  /** Prefix of every key of this function; pick one per function or member. */
+  namespace: string;
+  /** Part of every key: bump it to make all older entries unreachable, without scanning. @default 0 */
+  version?: string | number;
+  /** Milliseconds a shared entry lives. @default the cache's `ttl` */
+  ttl?: number;
+  /** Longest wait for any one store operation, whatever the client does. @default 100 */
+  timeoutMs?: number;
+  /**
+   * Cross-process lock on a cold key (needs a store with `acquire`/`release`):
+   * one process computes, the others poll for its result up to `waitMs`, then
+   * compute themselves. `leaseMs` bounds how long a crashed holder blocks.
+   * @default undefined (no lock)
+   */
+  lock?: { leaseMs: number; waitMs: number };
+  /** How values become strings. @default taggedJsonCodec */
+  codec?: SharedCodec;
+  /**
+   * After `failures` store failures in a row, the store is not used for
+   * `cooldownMs`; then one call probes it, and a success closes the breaker.
+   * @default { failures: 5, cooldownMs: 5000 }
+   */
+  breaker?: { failures?: number; cooldownMs?: number };
+  /** Called for every failure (see {@link SharedEvent}); must not throw. */
+  onEvent?: (event: SharedEvent) => void;
+}
+
+/**
+ * Counters of a function's (or member's) shared tier, for dashboards.
+ *
+ * @example
+ * sharedStats(fetchUser); // { localHits: 10, sharedHits: 2, computations: 1, ... }
+ */
+export interface SharedStats {
+  /** Calls answered by this process's cache with a settled value. */
+  readonly localHits: number;
+  /** Calls that joined a computation already running in this process. */
+  readonly deduplicated: number;
+  /** Calls answered from the shared store. */
+  readonly sharedHits: number;
+  /** Shared lookups that found nothing usable. */
+  readonly sharedMisses: number;
+  /** Times the function itself ran. */
+  readonly computations: number;
+  /** Times this process held the lock for a cold key. */
+  readonly lockAcquired: number;
+  /** Times this process waited for another's computation. */
+  readonly lockWaits: number;
+  /** Waits that ended at `waitMs` without a result. */
+  readonly lockTimeouts: number;
+  /** Values written to the store. */
+  readonly writes: number;
+  /** Store operations that threw or rejected. */
+  readonly storeErrors: number;
+  /** Store operations abandoned at `timeoutMs`. */
+  readonly storeTimeouts: number;
+  /** Values that could not be encoded, and entries that could not be decoded. */
+  readonly codecErrors: number;
+  /** Store operations skipped because the breaker was open. */
+  readonly bypassed: number;
+  /** Times the breaker opened. */
+  readonly breakerOpenings: number;
+  /** Whether the breaker is open now. */
+  readonly breakerOpen: boolean;
+}

@@ -1,0 +1,465 @@
+/**
+ * The shared tier's contract, against an in-memory store that can fail, hang
+ * and lag on demand (real Redis, several processes: test/redis). Two wrappers
+ * of the same function over one store stand for two processes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cacheInvalidate,
+  cached,
+  lruCache,
+  sharedStats,
+  taggedJsonCodec,
+  type SharedEvent,
+  type SharedOptions,
+} from '../../src/index.js';
+import { MemoryStore, sleep } from '../support/memory-store.js';
+
+let unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+process.on('unhandledRejection', onUnhandled);
+afterEach(() => {
+  expect(unhandled, 'no unhandled rejection').toEqual([]);
+  unhandled = [];
+});
+
+/** A "process": its own wrapper (own local cache) of a counting async function over `store`. */
+function processOf(store: MemoryStore, shared: Partial<SharedOptions> = {}, ttl = 60_000) {
+  const runs: unknown[][] = [];
+  const fetchUser = lruCache(
+    async (...args: unknown[]) => {
+      runs.push(args);
+      await sleep(5);
+      return { id: args[0], name: `user ${String(args[0])}` };
+    },
+    { ttl, shared: { store, namespace: 'users', ...shared } },
+  );
+  return { fetchUser, runs };
+}
+
+describe('sharing between processes', () => {
+  it('a second process gets the first one’s result and computes nothing', async () => {
+    const store = new MemoryStore();
+    const a = processOf(store);
+    const b = processOf(store);
+    const first = await a.fetchUser(1);
+    await sleep(5); // the write is in the background
+    const second = await b.fetchUser(1);
+    expect(second).toEqual(first);
+    expect(a.runs).toHaveLength(1);
+    expect(b.runs).toHaveLength(0);
+    expect(sharedStats(b.fetchUser)).toMatchObject({ sharedHits: 1, computations: 0, sharedMisses: 0 });
+    expect(sharedStats(a.fetchUser)).toMatchObject({ sharedHits: 0, computations: 1, sharedMisses: 1, writes: 1 });
+    // The local tier answers the next call without the store.
+    const gets = store.calls.get;
+    expect(await b.fetchUser(1)).toEqual(first);
+    expect(store.calls.get).toBe(gets);
+    expect(sharedStats(b.fetchUser).localHits).toBe(1);
+  });
+
+  it('control: different namespaces or versions do not share', async () => {
+    const store = new MemoryStore();
+    await processOf(store).fetchUser(1);
+    await sleep(5);
+    const other = processOf(store, { namespace: 'accounts' });
+    const bumped = processOf(store, { version: 2 });
+    await other.fetchUser(1);
+    await bumped.fetchUser(1);
+    expect(other.runs).toHaveLength(1);
+    expect(bumped.runs).toHaveLength(1);
+    expect(store.valueKeys().sort()).toEqual(['accounts:v0:(n1)', 'users:v0:(n1)', 'users:v2:(n1)'].sort());
+  });
+
+  it('keys are type-tagged: 1, "1", 1n, -0, 0, NaN, undefined, null, true are all distinct', async () => {
+    const store = new MemoryStore();
+    const values = [1, '1', 1n, -0, 0, NaN, undefined, null, true, 'a,b', 'a","b'];
+    for (const value of values) await processOf(store).fetchUser(value); // a fresh local cache each time
+    await sleep(5);
+    expect(store.valueKeys()).toHaveLength(values.length);
+    expect(store.valueKeys()).toContain('users:v0:(n-0)');
+    expect(store.valueKeys()).toContain('users:v0:(nNaN)');
+  });
+
+  it('long argument lists are hashed (SHA-256), keeping the readable prefix', async () => {
+    const store = new MemoryStore();
+    const long = 'x'.repeat(500);
+    const a = processOf(store);
+    await a.fetchUser(long);
+    await sleep(5);
+    const [key] = store.valueKeys();
+    expect(key).toMatch(/^users:v0:\(#[0-9a-f]{64}\)$/);
+    const b = processOf(store);
+    await b.fetchUser(long);
+    expect(b.runs).toHaveLength(0);
+    await processOf(store).fetchUser(`${long}y`); // control: a different long argument is another key
+    await sleep(5);
+    expect(store.valueKeys()).toHaveLength(2);
+  });
+
+  it('the function name and the scope key are part of the key; option key replaces the arguments', async () => {
+    const store = new MemoryStore();
+    const byId = lruCache(async function profile(user: { id: number }) { return user.id; }, {
+      ttl: 1000,
+      key: (user: { id: number }) => user.id,
+      shared: { store, namespace: 'p' },
+    });
+    await byId({ id: 7 });
+    await sleep(5);
+    expect(store.valueKeys()).toEqual(['p:v0:profile(n7)']);
+  });
+});
+
+describe('values round-trip exactly', () => {
+  it('Date, BigInt, Map, Set, undefined, NaN, -0, Infinity, nested, and a "$" key', async () => {
+    const value = {
+      when: new Date('2026-11-29T10:00:00.123Z'),
+      big: 2n ** 70n,
+      map: new Map<unknown, unknown>([[1n, new Set([undefined, NaN])], [{ k: 1 }, -0]]),
+      missing: undefined,
+      list: [undefined, -0, NaN, Infinity, -Infinity, null, 'x'],
+      $: 'not a tag',
+      nested: { $: 'v', v: 1 },
+    };
+    const store = new MemoryStore();
+    const make = () => lruCache(async (_id: number) => value, { ttl: 1000, shared: { store, namespace: 'v' } });
+    await make()(1);
+    await sleep(5);
+    const reader = make();
+    const copy = (await reader(1)) as typeof value;
+    expect(sharedStats(reader).sharedHits).toBe(1);
+    expect(copy).not.toBe(value);
+    expect(copy).toStrictEqual(value); // Object.is per leaf: -0 and NaN included
+    expect(Object.is(copy.list[1], -0)).toBe(true);
+    expect('missing' in copy).toBe(true);
+    expect(copy.big).toBe(2n ** 70n);
+  });
+
+  it('the default codec refuses what it cannot bring back, and says where', () => {
+    class Point { x = 1; }
+    expect(() => taggedJsonCodec.encode({ a: [new Point()] })).toThrow('cannot encode an instance of Point at value.a[0]');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => taggedJsonCodec.encode(cyclic)).toThrow('cannot encode a cycle at value.self');
+    expect(() => taggedJsonCodec.encode(() => 1)).toThrow('cannot encode a function at value');
+    // Shared (not cyclic) references are fine: they come back as copies.
+    const shared = { n: 1 };
+    expect(taggedJsonCodec.decode(taggedJsonCodec.encode([shared, shared]))).toEqual([{ n: 1 }, { n: 1 }]);
+    const protoKey = JSON.parse('{"__proto__": 1}') as object; // an own "__proto__" data property
+    const back = taggedJsonCodec.decode(taggedJsonCodec.encode(protoKey)) as object;
+    expect(Object.getOwnPropertyDescriptor(back, '__proto__')?.value).toBe(1);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+  });
+
+  it('an encode failure is an event, the caller still gets its value, nothing is stored', async () => {
+    const store = new MemoryStore();
+    const events: SharedEvent[] = [];
+    class Rich { constructor(readonly n: number) {} }
+    const f = lruCache(async (n: number) => new Rich(n), {
+      ttl: 1000,
+      shared: { store, namespace: 'r', onEvent: (e) => events.push(e) },
+    });
+    const value = await f(3);
+    expect(value).toBeInstanceOf(Rich);
+    expect(store.calls.set).toBe(0);
+    expect(events.map((e) => e.type)).toEqual(['codec-error']);
+    expect(String(events[0]!.error)).toContain('cannot encode an instance of Rich');
+    expect(sharedStats(f).codecErrors).toBe(1);
+  });
+
+  it('a decode failure is a miss: computed again, the bad entry deleted, then rewritten', async () => {
+    const store = new MemoryStore();
+    store.entries.set('users:v0:(n1)', { value: 'garbage', expiresAt: Date.now() + 10_000 });
+    store.entries.set('users:v0:(n2)', { value: 'lm1:9999999999999:{not json', expiresAt: Date.now() + 10_000 });
+    const events: SharedEvent[] = [];
+    const p = processOf(store, { onEvent: (e) => events.push(e) });
+    expect(await p.fetchUser(1)).toEqual({ id: 1, name: 'user 1' });
+    expect(await p.fetchUser(2)).toEqual({ id: 2, name: 'user 2' });
+    await sleep(5);
+    expect(p.runs).toHaveLength(2);
+    expect(events.map((e) => e.type)).toEqual(['codec-error', 'codec-error']);
+    expect(store.log).toContain('delete users:v0:(n1)');
+    expect(store.entries.get('users:v0:(n1)')!.value).toMatch(/^lm1:\d+:/);
+  });
+
+  it('a replacement codec is used for both directions', async () => {
+    const store = new MemoryStore();
+    const codec = { encode: (v: unknown) => `J${JSON.stringify(v)}`, decode: (t: string) => JSON.parse(t.slice(1)) as unknown };
+    const make = () => lruCache(async (n: number) => ({ n }), { ttl: 1000, shared: { store, namespace: 'c', codec } });
+    await make()(1);
+    await sleep(5);
+    expect(store.entries.get('c:v0:(n1)')!.value).toMatch(/^lm1:\d+:J\{"n":1\}$/);
+    expect(await make()(1)).toEqual({ n: 1 });
+  });
+});
+
+describe('read path guarantees', () => {
+  it('a rejection is written to neither tier', async () => {
+    const store = new MemoryStore();
+    let runs = 0;
+    const f = lruCache(
+      async (n: number) => {
+        runs++;
+        if (runs === 1) throw new Error('upstream down');
+        return n;
+      },
+      { ttl: 1000, shared: { store, namespace: 'e' } },
+    );
+    await expect(f(1)).rejects.toThrow('upstream down');
+    await sleep(5);
+    expect(store.calls.set).toBe(0);
+    expect(f.cacheContains(1)).toBe(false);
+    expect(await f(1)).toBe(1);
+    expect(runs).toBe(2);
+  });
+
+  it('concurrent calls in one process join one computation (deduplicated)', async () => {
+    const store = new MemoryStore();
+    const p = processOf(store);
+    const results = await Promise.all([p.fetchUser(1), p.fetchUser(1), p.fetchUser(1)]);
+    expect(results[0]).toBe(results[2]);
+    expect(p.runs).toHaveLength(1);
+    expect(sharedStats(p.fetchUser)).toMatchObject({ computations: 1, deduplicated: 2, localHits: 0 });
+  });
+
+  it('the caller does not wait for the shared write', async () => {
+    const store = new MemoryStore();
+    store.latencyMs = 0;
+    const p = processOf(store, { timeoutMs: 1000 });
+    await p.fetchUser(0); // warm up
+    store.mode = 'hang';
+    const started = Date.now();
+    // The read hangs until timeoutMs... so give the read a fast answer and only the write a hang:
+    store.mode = 'ok';
+    const originalSet = store.set.bind(store);
+    let writeStarted = false;
+    store.set = () => ((writeStarted = true), new Promise<void>(() => {}));
+    await p.fetchUser(2);
+    expect(writeStarted).toBe(true);
+    expect(Date.now() - started).toBeLessThan(500);
+    store.set = originalSet;
+  });
+
+  it('a local entry filled by a shared hit never outlives the shared entry', async () => {
+    const store = new MemoryStore();
+    const writer = processOf(store, { ttl: 150 }, 60_000); // shared entries live 150 ms
+    const { fetchUser: write } = writer;
+    await write(1);
+    await sleep(10);
+    const reader = processOf(store, {}, 60_000); // local ttl 60 s
+    const { fetchUser } = reader; // called without a receiver: the receiver-less local cache
+    await fetchUser(1);
+    expect(reader.runs).toHaveLength(0);
+    expect(fetchUser.cacheContains(1)).toBe(true);
+    await sleep(200);
+    expect(fetchUser.cacheContains(1)).toBe(false);
+    // Control: a locally computed entry keeps its full local ttl.
+    expect(writer.fetchUser.cacheContains(1)).toBe(true);
+  });
+
+  it('cacheInvalidate also deletes the shared entry', async () => {
+    const store = new MemoryStore();
+    const p = processOf(store);
+    const { fetchUser } = p;
+    await fetchUser(1);
+    await sleep(5);
+    expect(fetchUser.cacheInvalidate(1)).toBe(true);
+    await sleep(5);
+    expect(store.valueKeys()).toEqual([]);
+    await processOf(store).fetchUser(1);
+    expect(p.runs).toHaveLength(1);
+  });
+
+  it('an object argument is a TypeError naming its position, at call time, before anything runs', () => {
+    const store = new MemoryStore();
+    const p = processOf(store);
+    expect(() => p.fetchUser(1, { id: 1 })).toThrow(
+      "lruCache: with option 'shared', argument 2 must be a string, number, bigint, boolean, null or undefined (identity does not cross processes; give option 'key' returning one), received an object",
+    );
+    expect(p.runs).toHaveLength(0);
+    expect(store.calls.get).toBe(0);
+    expect(() => p.fetchUser(Symbol('s'))).toThrow(TypeError);
+  });
+
+  it('a function that does not return a promise is refused when called', async () => {
+    const store = new MemoryStore();
+    const f = lruCache((n: number) => n as unknown as Promise<number>, { ttl: 1000, shared: { store, namespace: 's' } });
+    await expect(f(1)).rejects.toThrow("lruCache: option 'shared' is for functions that return a promise, received 1");
+  });
+});
+
+describe('fail open', () => {
+  for (const mode of ['throw', 'reject'] as const) {
+    it(`a store that ${mode}s: calls succeed, errors are counted and reported`, async () => {
+      const store = new MemoryStore();
+      store.mode = mode;
+      const events: SharedEvent[] = [];
+      const p = processOf(store, { onEvent: (e) => events.push(e), breaker: { failures: 100 } });
+      expect(await p.fetchUser(1)).toEqual({ id: 1, name: 'user 1' });
+      await sleep(5);
+      expect(sharedStats(p.fetchUser)).toMatchObject({ storeErrors: 2, computations: 1, writes: 0 });
+      expect(events.map((e) => `${e.type} ${e.operation}`)).toEqual(['store-error get', 'store-error set']);
+    });
+  }
+
+  it('a store that hangs: each call waits at most timeoutMs, then the breaker opens and calls skip the store', async () => {
+    const store = new MemoryStore();
+    store.mode = 'hang';
+    const events: SharedEvent[] = [];
+    const p = processOf(store, { timeoutMs: 30, breaker: { failures: 3, cooldownMs: 150 }, onEvent: (e) => events.push(e) });
+    const durations: number[] = [];
+    for (let n = 0; n < 6; n++) {
+      const started = Date.now();
+      await p.fetchUser(n);
+      durations.push(Date.now() - started);
+    }
+    // Call 1: get times out (30) + compute; its set times out in the background: 2 failures.
+    // Call 2: get times out: 3 failures, the breaker opens. Later calls skip the store.
+    for (const duration of durations) expect(duration).toBeLessThan(30 + 5 + 150);
+    const stats = sharedStats(p.fetchUser);
+    expect(stats.breakerOpen).toBe(true);
+    expect(stats.breakerOpenings).toBe(1);
+    expect(stats.storeTimeouts).toBeGreaterThanOrEqual(3);
+    expect(stats.bypassed).toBeGreaterThan(0);
+    const getsWhileOpen = store.calls.get;
+    await p.fetchUser(100);
+    expect(store.calls.get).toBe(getsWhileOpen); // control: open means the store is not called
+    expect(events.filter((e) => e.type === 'breaker-open')).toHaveLength(1);
+
+    // The store recovers; after the cooldown one call probes it and closes the breaker.
+    store.mode = 'ok';
+    await sleep(160);
+    await p.fetchUser(200);
+    expect(sharedStats(p.fetchUser).breakerOpen).toBe(false);
+    expect(events.at(-1)?.type).toBe('breaker-close');
+    await sleep(5);
+    expect(store.valueKeys()).toContain('users:v0:(n200)');
+  });
+
+  it('a failed probe opens the breaker again', async () => {
+    const store = new MemoryStore();
+    store.mode = 'throw';
+    const p = processOf(store, { breaker: { failures: 2, cooldownMs: 50 } });
+    await p.fetchUser(1);
+    await sleep(5);
+    expect(sharedStats(p.fetchUser).breakerOpen).toBe(true);
+    await sleep(60);
+    await p.fetchUser(2); // probe fails
+    await sleep(5);
+    expect(sharedStats(p.fetchUser)).toMatchObject({ breakerOpen: true, breakerOpenings: 2 });
+  });
+});
+
+describe('the cross-process lock', () => {
+  const lock = { leaseMs: 2000, waitMs: 1000 };
+
+  it('one process computes a cold key; the others wait and take its result', async () => {
+    const store = new MemoryStore();
+    const processes = [1, 2, 3, 4].map(() => processOf(store, { lock }));
+    const results = await Promise.all(processes.map((p) => p.fetchUser(1)));
+    for (const result of results) expect(result).toEqual({ id: 1, name: 'user 1' });
+    expect(processes.reduce((sum, p) => sum + p.runs.length, 0)).toBe(1);
+    const waits = processes.map((p) => sharedStats(p.fetchUser).lockWaits);
+    expect(waits.reduce((a, b) => a + b)).toBe(3);
+    await sleep(10);
+    expect([...store.entries.keys()].filter((k) => k.endsWith('~lock'))).toEqual([]); // released
+  });
+
+  it('control: without the lock, every process computes', async () => {
+    const store = new MemoryStore();
+    const processes = [1, 2, 3, 4].map(() => processOf(store));
+    await Promise.all(processes.map((p) => p.fetchUser(1)));
+    expect(processes.reduce((sum, p) => sum + p.runs.length, 0)).toBe(4);
+  });
+
+  it('when the holder’s computation rejects, a waiter takes over at once', async () => {
+    const store = new MemoryStore();
+    let runs = 0;
+    const make = () =>
+      lruCache(
+        async (n: number) => {
+          runs++;
+          await sleep(20);
+          if (runs === 1) throw new Error('first attempt fails');
+          return n;
+        },
+        { ttl: 1000, shared: { store, namespace: 'l', lock } },
+      );
+    const [holder, waiter] = [make(), make()];
+    const started = Date.now();
+    const [a, b] = await Promise.allSettled([holder(1), waiter(1)]);
+    expect(a.status).toBe('rejected');
+    expect(b).toEqual({ status: 'fulfilled', value: 1 });
+    expect(runs).toBe(2);
+    expect(Date.now() - started).toBeLessThan(lock.waitMs);
+  });
+
+  it('a holder that never finishes: waiters compute themselves after waitMs', async () => {
+    const store = new MemoryStore();
+    store.entries.set('users:v0:(n1)~lock', { value: 'someone-else', expiresAt: Date.now() + 60_000 });
+    const events: SharedEvent[] = [];
+    const p = processOf(store, { lock: { leaseMs: 60_000, waitMs: 80 }, onEvent: (e) => events.push(e) });
+    const started = Date.now();
+    expect(await p.fetchUser(1)).toEqual({ id: 1, name: 'user 1' });
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(80);
+    expect(took).toBeLessThan(80 + 200);
+    expect(sharedStats(p.fetchUser)).toMatchObject({ lockWaits: 1, lockTimeouts: 1, computations: 1 });
+    expect(events.map((e) => e.type)).toEqual(['lock-timeout']);
+    await sleep(5);
+    expect(store.entries.get('users:v0:(n1)~lock')!.value).toBe('someone-else'); // not ours to release
+  });
+
+  it('an expired lease is taken over by a waiter', async () => {
+    const store = new MemoryStore();
+    store.entries.set('users:v0:(n1)~lock', { value: 'crashed', expiresAt: Date.now() + 40 });
+    const p = processOf(store, { lock: { leaseMs: 1000, waitMs: 1000 } });
+    const started = Date.now();
+    await p.fetchUser(1);
+    expect(Date.now() - started).toBeLessThan(300);
+    expect(sharedStats(p.fetchUser)).toMatchObject({ lockWaits: 1, lockTimeouts: 0, lockAcquired: 1 });
+  });
+});
+
+describe('members', () => {
+  it('a scope function makes instances with equal keys share across processes', async () => {
+    const store = new MemoryStore();
+    const makeClass = () => {
+      class Account {
+        static runs = 0;
+        constructor(readonly userId: number) {}
+        @cached({ ttl: 1000, scope: (self: Account) => self.userId, shared: { store, namespace: 'acct' } })
+        async balance(currency: string) {
+          Account.runs++;
+          return `${this.userId}:${currency}`;
+        }
+      }
+      return Account;
+    };
+    const A = makeClass();
+    const B = makeClass(); // the same class in another process
+    expect(await new A(7).balance('EUR')).toBe('7:EUR');
+    await sleep(5);
+    expect(await new B(7).balance('EUR')).toBe('7:EUR');
+    expect(await new B(8).balance('EUR')).toBe('8:EUR'); // control: another user computes
+    expect([A.runs, B.runs]).toEqual([1, 1]);
+    expect(store.valueKeys().sort()).toEqual(['acct:v0:balance[n7]("EUR")', 'acct:v0:balance[n8]("EUR")']);
+    expect(sharedStats(B, 'balance' as never)).toMatchObject({ sharedHits: 1, computations: 1 });
+    // A new instance of user 7 shares user 7's local cache; invalidating drops both tiers' entry.
+    expect(cacheInvalidate(new B(7), 'balance', 'EUR')).toBe(true);
+    await sleep(5);
+    expect(store.valueKeys()).toEqual(['acct:v0:balance[n8]("EUR")']);
+  });
+
+  it('a scope function returning an object is a TypeError at call time', () => {
+    const store = new MemoryStore();
+    class Bad {
+      @cached({ ttl: 1000, scope: (self: Bad) => self, shared: { store, namespace: 'b' } })
+      async m() {
+        return 1;
+      }
+    }
+    expect(() => new Bad().m()).toThrow(
+      "@cached 'm': with option 'shared', option 'scope' must return a string, number, bigint, boolean, null or undefined (identity does not cross processes), received a Bad instance",
+    );
+  });
+});
