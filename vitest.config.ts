@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
@@ -57,6 +58,31 @@ if (chromium === undefined) {
   console.warn(`Browser tests skipped: ${message}.`);
 }
 
+// Shared-tier tests run against a real redis-server that they start themselves
+// (Debian's redis-server package; .ci/run installs it). Without one they are
+// skipped, and said so; `npm run test:redis` runs them alone.
+const redisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
+const redisProjects: TestProjectInlineConfiguration[] =
+  redisServer === ''
+    ? []
+    : [
+        {
+          extends: true,
+          test: {
+            name: 'redis',
+            include: ['test/redis/**/*.test.ts'],
+            ...gcRun,
+            // Files start their own servers and processes: one file at a time keeps timings meaningful.
+            fileParallelism: false,
+          },
+        },
+      ];
+if (redisServer === '') {
+  const message = 'no redis-server found (apt-get install redis-server)';
+  if (process.env.REQUIRE_REDIS === '1') throw new Error(`Redis tests required, but ${message}.`);
+  console.warn(`Shared-tier tests against Redis skipped: ${message}.`);
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -94,6 +120,7 @@ export default defineConfig({
         esbuild: legacyDecorators,
         test: { name: 'gc-legacy', include: ['test/legacy/**/*.gc.test.ts'], ...gcRun },
       },
+      ...redisProjects,
       ...browserProjects,
     ],
   },

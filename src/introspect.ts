@@ -125,6 +125,10 @@ export function cacheContains<T extends object>(target: T, member: MemberName<T>
  * sharedStats(UserService, 'profile'); // a member: pass the class (or any instance) and its name
  */
 export function sharedStats(fn: AnyFunction): SharedStats;
+export function sharedStats<C extends abstract new (...args: never) => unknown>(
+  cls: C,
+  member: MemberName<InstanceType<C>> | MemberName<C>,
+): SharedStats;
 export function sharedStats<T extends object>(target: T, member: MemberName<T>): SharedStats;
 export function sharedStats(target: unknown, ...member: [PropertyKey?]): SharedStats {
   // The tier is per member, not per instance: a class stands for its instances.

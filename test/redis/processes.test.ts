@@ -1,0 +1,134 @@
+/**
+ * Several real processes (test/redis/worker.ts) sharing one redis-server: a
+ * result computed by one is used by the others, the lock makes a cold key
+ * computed once across 8 processes (and its absence, 8 times), a rejection is
+ * not shared, and a lock holder that is SIGKILLed does not block the others.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisServer } from './server.js';
+
+const worker = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+interface Result {
+  pid: number;
+  value?: { day: string; total: string; by: number };
+  error?: string;
+  computations: number;
+  ms: number;
+  stats: Record<string, number | boolean>;
+}
+
+let server: RedisServer;
+beforeAll(async () => {
+  server = await RedisServer.start();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** A worker process; resolves once it says "ready". */
+class Worker {
+  readonly child: ChildProcess;
+  private readonly lines: string[] = [];
+  private waiters: (() => void)[] = [];
+
+  constructor(env: Record<string, string>) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', worker], {
+      env: { ...process.env, REDIS_PORT: String(server.port), ...env },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      this.lines.push(line);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  /** Waits until a line satisfying `test` has been printed; returns it. */
+  async line(test: (line: string) => boolean, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find(test);
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error(`worker ${this.child.pid}: no such line; got ${JSON.stringify(this.lines)}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  }
+
+  go(): void {
+    this.child.stdin!.write('go\n');
+  }
+
+  async result(): Promise<Result> {
+    return JSON.parse(await this.line((line) => line.startsWith('{'))) as Result;
+  }
+}
+
+async function startWorkers(count: number, env: Record<string, string>): Promise<Worker[]> {
+  const workers = Array.from({ length: count }, () => new Worker(env));
+  await Promise.all(workers.map((w) => w.line((line) => line === 'ready')));
+  return workers;
+}
+
+async function runTogether(count: number, env: Record<string, string>): Promise<Result[]> {
+  const workers = await startWorkers(count, env);
+  for (const w of workers) w.go();
+  return Promise.all(workers.map((w) => w.result()));
+}
+
+const total = (results: Result[]) => results.reduce((sum, r) => sum + r.computations, 0);
+
+describe('processes sharing one Redis', () => {
+  it('two processes: the second computes 0 times', async () => {
+    const env = { NAMESPACE: 'two', COMPUTE_MS: '50' };
+    const [first] = await runTogether(1, env);
+    const [second] = await runTogether(1, env);
+    expect(first!.computations).toBe(1);
+    expect(second!.computations).toBe(0);
+    expect(second!.value).toEqual(first!.value);
+    expect(second!.value!.by).toBe(first!.pid); // computed by the other process
+    expect(second!.stats).toMatchObject({ sharedHits: 1, computations: 0 });
+  });
+
+  it('8 processes, a cold key, with the lock: computed once', async () => {
+    const results = await runTogether(8, { NAMESPACE: 'locked', LOCK: '1', COMPUTE_MS: '300' });
+    expect(total(results)).toBe(1);
+    const computedBy = results.find((r) => r.computations === 1)!.pid;
+    for (const r of results) expect(r.value!.by).toBe(computedBy);
+    expect(results.filter((r) => r.stats.lockWaits === 1)).toHaveLength(7);
+  });
+
+  it('control: 8 processes, a cold key, without the lock: computed 8 times', async () => {
+    const results = await runTogether(8, { NAMESPACE: 'unlocked', COMPUTE_MS: '1000' });
+    expect(total(results)).toBe(8);
+  });
+
+  it('a rejection is not shared: every process gets its own failure and nothing is stored', async () => {
+    const results = await runTogether(3, { NAMESPACE: 'failing', LOCK: '1', REJECT: '1', COMPUTE_MS: '50' });
+    for (const r of results) expect(r.error).toMatch(/^report 2026-11-29 failed in \d+$/);
+    expect(total(results)).toBe(3); // each waiter took over after the holder's failure
+    const [again] = await runTogether(1, { NAMESPACE: 'failing', COMPUTE_MS: '10' });
+    expect(again!.stats).toMatchObject({ sharedHits: 0, sharedMisses: 1 });
+  });
+
+  it('the lock holder SIGKILLed mid-computation: the others finish within waitMs, one of them computing', async () => {
+    const env = { NAMESPACE: 'crash', LOCK: '1', LEASE_MS: '1000', WAIT_MS: '4000', COMPUTE_MS: '200' };
+    const [holder] = await startWorkers(1, { ...env, COMPUTE_MS: '60000' });
+    const others = await startWorkers(3, env);
+    holder!.go();
+    await holder!.line((line) => line === 'computing'); // it holds the lock now
+    const started = Date.now();
+    for (const w of others) w.go();
+    holder!.child.kill('SIGKILL');
+    const results = await Promise.all(others.map((w) => w.result()));
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(4000);
+    for (const r of results) expect(r.value!.day).toBe('2026-11-29');
+    expect(total(results)).toBe(1); // the lease expired; one waiter took over, the rest used its result
+  });
+});

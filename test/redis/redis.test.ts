@@ -1,0 +1,223 @@
+/**
+ * The shared tier against a real redis-server (started by this file on a free
+ * loopback port): the store adapter, value round-trips, expiry, and the
+ * failure modes: server killed mid-run, frozen with SIGSTOP, down from the start.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { lruCache, sharedStats, type SharedEvent } from '../../src/index.js';
+import { redisStore } from '../../src/redis.js';
+import { connectedClient, disconnectedClient } from './client.js';
+import { RedisServer, freePort } from './server.js';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+let server: RedisServer;
+let client: Awaited<ReturnType<typeof connectedClient>>;
+let unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  server = await RedisServer.start();
+  client = await connectedClient(server.port);
+});
+afterAll(async () => {
+  process.off('unhandledRejection', onUnhandled);
+  client?.destroy();
+  await server?.stop();
+});
+afterEach(() => {
+  expect(unhandled, 'no unhandled rejection').toEqual([]);
+  unhandled = [];
+});
+
+let namespaceCounter = 0;
+const freshNamespace = () => `t${++namespaceCounter}`;
+
+describe('redisStore', () => {
+  it('get, set with a ttl in ms, delete', async () => {
+    const store = redisStore(client);
+    await store.set('a', 'hello', 1000);
+    expect(await store.get('a')).toBe('hello');
+    const pttl = Number(await client.sendCommand(['PTTL', 'a']));
+    expect(pttl).toBeGreaterThan(900);
+    expect(pttl).toBeLessThanOrEqual(1000);
+    await store.delete('a');
+    expect(await store.get('a')).toBeNull();
+  });
+
+  it('the lock: set-if-absent with a lease, released only by its holder', async () => {
+    const store = redisStore(client);
+    expect(await store.acquire('L', 'me', 300)).toBe(true);
+    expect(await store.acquire('L', 'you', 300)).toBe(false);
+    await store.release('L', 'you'); // not the holder: nothing happens
+    expect(await store.get('L')).toBe('me');
+    await store.release('L', 'me');
+    expect(await store.get('L')).toBeNull();
+    expect(await store.acquire('L', 'me', 100)).toBe(true);
+    await sleep(150); // the lease ran out
+    expect(await store.acquire('L', 'you', 1000)).toBe(true);
+    await store.release('L', 'me'); // the old holder comes back late: it must not free the new lease
+    expect(await store.get('L')).toBe('you');
+  });
+});
+
+describe('the tier on Redis', () => {
+  it('a second wrapper (another process’s cache) gets every value type back exactly', async () => {
+    const namespace = freshNamespace();
+    const value = {
+      when: new Date(1_764_000_000_123),
+      big: -(2n ** 80n),
+      map: new Map<unknown, unknown>([['k', new Set([1, undefined])], [2n, NaN]]),
+      none: undefined,
+      negativeZero: -0,
+      text: 'ünïcødé ✓',
+    };
+    let runs = 0;
+    const make = () =>
+      lruCache(async (_id: number) => (runs++, value), { ttl: 10_000, shared: { store: redisStore(client), namespace } });
+    await make()(1);
+    await sleep(20);
+    const copy = await make()(1);
+    expect(runs).toBe(1);
+    expect(copy).toStrictEqual(value);
+  });
+
+  it('a local entry filled from Redis lives no longer than the Redis entry', async () => {
+    const namespace = freshNamespace();
+    const make = (sharedTtl: number) =>
+      lruCache(async (id: number) => ({ id }), { ttl: 60_000, shared: { store: redisStore(client), namespace, ttl: sharedTtl } });
+    await make(300)(1);
+    await sleep(20);
+    const reader = make(300);
+    await reader(1);
+    expect(sharedStats(reader).sharedHits).toBe(1);
+    const pttl = Number(await client.sendCommand(['PTTL', `${namespace}:v0:(n1)`]));
+    expect(pttl).toBeGreaterThan(0);
+    expect(reader.cacheContains(1)).toBe(true);
+    await sleep(pttl + 30);
+    expect(reader.cacheContains(1)).toBe(false); // the local ttl (60 s) did not keep it
+  });
+
+  it('a rejection is not shared', async () => {
+    const namespace = freshNamespace();
+    const f = lruCache(async (_id: number) => Promise.reject(new Error('no')), {
+      ttl: 10_000,
+      shared: { store: redisStore(client), namespace },
+    });
+    await expect(f(1)).rejects.toThrow('no');
+    await sleep(20);
+    expect(await client.sendCommand(['KEYS', `${namespace}:*`])).toEqual([]);
+  });
+});
+
+describe('when Redis fails', () => {
+  const compute = 20;
+  const timeoutMs = 100;
+
+  /** Calls f(n) for n = start.., `count` times, every call timed. */
+  async function timedCalls(f: (n: number) => Promise<unknown>, start: number, count: number) {
+    const durations: number[] = [];
+    for (let n = start; n < start + count; n++) {
+      const began = performance.now();
+      expect(await f(n)).toEqual({ n });
+      durations.push(performance.now() - began);
+    }
+    return durations;
+  }
+
+  it('the server SIGKILLed mid-run: every call completes in time, errors are counted, sharing resumes after a restart', async () => {
+    const local = await RedisServer.start();
+    const localClient = await connectedClient(local.port);
+    try {
+      const events: SharedEvent[] = [];
+      const make = () =>
+        lruCache(async (n: number) => (await sleep(compute), { n }), {
+          ttl: 60_000,
+          shared: {
+            store: redisStore(localClient),
+            namespace: 'k',
+            timeoutMs,
+            breaker: { failures: 3, cooldownMs: 300 },
+            onEvent: (e) => events.push(e),
+          },
+        });
+      const f = make();
+      const before = await timedCalls(f, 0, 5);
+      await local.kill();
+      const during = await timedCalls(f, 100, 20);
+      const stats = sharedStats(f);
+      expect(stats.storeErrors + stats.storeTimeouts).toBeGreaterThan(0);
+      expect(stats.breakerOpenings).toBeGreaterThanOrEqual(1);
+      for (const duration of [...before, ...during]) expect(duration).toBeLessThan(timeoutMs + compute + 150);
+
+      await local.launch();
+      // The client reconnects and the breaker's cooldown ends: writes and reads flow again.
+      const deadline = Date.now() + 10_000;
+      let n = 1000;
+      while (Date.now() < deadline) {
+        await f(n++);
+        await sleep(100);
+        if (localClient.isReady && !sharedStats(f).breakerOpen && sharedStats(f).writes > 5) break;
+      }
+      const writesAfter = sharedStats(f).writes;
+      await f(5000);
+      await sleep(50);
+      expect(sharedStats(f).writes).toBe(writesAfter + 1);
+      const other = make();
+      await other(5000);
+      expect(sharedStats(other)).toMatchObject({ sharedHits: 1, computations: 0 });
+      expect(events.some((e) => e.type === 'breaker-close')).toBe(true);
+    } finally {
+      localClient.destroy();
+      await local.stop();
+    }
+  }, 30_000);
+
+  it('the server frozen with SIGSTOP: latency stays bounded, the breaker opens, and closes after SIGCONT', async () => {
+    const local = await RedisServer.start();
+    const localClient = await connectedClient(local.port);
+    try {
+      const f = lruCache(async (n: number) => (await sleep(compute), { n }), {
+        ttl: 60_000,
+        shared: { store: redisStore(localClient), namespace: 'f', timeoutMs, breaker: { failures: 3, cooldownMs: 300 } },
+      });
+      await timedCalls(f, 0, 3);
+      local.freeze();
+      const frozen = await timedCalls(f, 100, 20);
+      for (const duration of frozen) expect(duration).toBeLessThan(timeoutMs + compute + 150);
+      const stats = sharedStats(f);
+      expect(stats.storeTimeouts).toBeGreaterThanOrEqual(3);
+      expect(stats.breakerOpen).toBe(true);
+      expect(stats.bypassed).toBeGreaterThan(0); // the store was left alone while open
+      local.thaw();
+      const deadline = Date.now() + 10_000;
+      let n = 1000;
+      while (sharedStats(f).breakerOpen && Date.now() < deadline) {
+        await f(n++);
+        await sleep(50);
+      }
+      expect(sharedStats(f).breakerOpen).toBe(false);
+    } finally {
+      localClient.destroy();
+      await local.stop();
+    }
+  }, 30_000);
+
+  it('the server down from the start: calls complete, nothing hangs', async () => {
+    const port = await freePort(); // nothing listens here
+    const downClient = disconnectedClient(port);
+    try {
+      const f = lruCache(async (n: number) => (await sleep(compute), { n }), {
+        ttl: 60_000,
+        shared: { store: redisStore(downClient), namespace: 'd', timeoutMs },
+      });
+      const durations = await timedCalls(f, 0, 10);
+      for (const duration of durations) expect(duration).toBeLessThan(timeoutMs + compute + 150);
+      expect(sharedStats(f).computations).toBe(10);
+      expect(sharedStats(f).storeErrors + sharedStats(f).storeTimeouts).toBeGreaterThan(0);
+    } finally {
+      downClient.destroy();
+    }
+  });
+});

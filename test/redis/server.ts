@@ -1,0 +1,109 @@
+/**
+ * A private redis-server for one test file: a free loopback port, no
+ * persistence, a temp dir, started and stopped by the test. Tests can also
+ * SIGKILL it, freeze it with SIGSTOP and thaw it, and start it again on the
+ * same port.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The redis-server binary, or undefined when none is installed. */
+export function findRedisServer(): string | undefined {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  const path = found.stdout.trim();
+  return found.status === 0 && path !== '' ? path : undefined;
+}
+
+/** A port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** One PING over a raw socket: true when the server answers +PONG within `ms`. */
+function ping(port: number, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+export class RedisServer {
+  private process: ChildProcess | undefined;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'lru-memo-redis-'));
+
+  private constructor(
+    readonly binary: string,
+    readonly port: number,
+  ) {}
+
+  static async start(binary = findRedisServer()): Promise<RedisServer> {
+    if (binary === undefined) throw new Error('redis-server is not installed');
+    const server = new RedisServer(binary, await freePort());
+    await server.launch();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    return this.process!.pid!;
+  }
+
+  /** Starts (again) on the same port and waits for PING. */
+  async launch(): Promise<void> {
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
+    const child = spawn(this.binary, args, { stdio: 'ignore' });
+    this.process = child;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+      if (await ping(this.port, 200)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`redis-server did not answer PING on port ${this.port}`);
+  }
+
+  /** SIGKILL, and wait until it is gone. */
+  async kill(): Promise<void> {
+    const child = this.process;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  freeze(): void {
+    this.process!.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.process!.kill('SIGCONT');
+  }
+
+  async stop(): Promise<void> {
+    if (this.process !== undefined && this.process.signalCode === null && this.process.exitCode === null) {
+      this.thaw(); // a frozen server would not die on SIGKILL's exit wait otherwise
+    }
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
