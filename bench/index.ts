@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { functionScenarios } from './function.js';
 import { progress, quick, sinkValue, type ScenarioResult } from './harness.js';
 import { memberScenarios } from './members.js';
+import { sharedScenarios } from './shared.js';
 import { httpScenario } from './http.js';
 import { instanceMemoryScenario, memoryScenario } from './memory.js';
 import { barChart, lineChart, slug } from './svg.js';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     ...(await memberScenarios()),
     ...memoryScenario(),
     ...instanceMemoryScenario(),
+    ...(await sharedScenarios()),
   ];
   const http = await httpScenario();
   if (http !== undefined) results.push(http.scenario);

@@ -463,3 +463,21 @@ describe('members', () => {
     );
   });
 });
+
+describe('a Keyv instance as the store', () => {
+  it('works as is: shared between two wrappers, entries expire with the shared ttl', async () => {
+    const { default: Keyv } = await import('keyv');
+    const keyv = new Keyv();
+    let runs = 0;
+    const make = () => lruCache(async (id: number) => (runs++, { id, at: new Date(0) }), { ttl: 60_000, shared: { store: keyv, namespace: 'kv', ttl: 100 } });
+    await make()(1);
+    await sleep(10);
+    const reader = make();
+    expect(await reader(1)).toEqual({ id: 1, at: new Date(0) });
+    expect(runs).toBe(1);
+    expect(sharedStats(reader).sharedHits).toBe(1);
+    await sleep(120);
+    await make()(1); // Keyv expired it: computed again
+    expect(runs).toBe(2);
+  });
+});
