@@ -288,7 +288,20 @@ export class SharedTier {
     this.breaker.failed();
   }
 
+  /**
+   * Reports to `onEvent`. A handler that throws must not fail or stall the
+   * call that met the failure, nor be silently ignored: its error is rethrown
+   * on its own, as an uncaught exception, like an error in an event listener.
+   */
   private emit(event: SharedEvent): void {
-    this.settings.onEvent?.(Object.freeze(event));
+    const onEvent = this.settings.onEvent;
+    if (onEvent === undefined) return;
+    try {
+      onEvent(Object.freeze(event));
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
   }
 }

@@ -85,7 +85,11 @@ export interface SharedOptions {
    * @default { failures: 5, cooldownMs: 5000 }
    */
   breaker?: { failures?: number; cooldownMs?: number };
-  /** Called for every failure (see {@link SharedEvent}); must not throw. */
+  /**
+   * Called for every failure (see {@link SharedEvent}). If it throws, the
+   * call still completes; the error is rethrown on its own as an uncaught
+   * exception, like an error in an event listener.
+   */
   onEvent?: (event: SharedEvent) => void;
 }
 

@@ -3,7 +3,7 @@
  * and lag on demand (real Redis, several processes: test/redis). Two wrappers
  * of the same function over one store stand for two processes.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   cacheInvalidate,
   cached,
@@ -349,6 +349,28 @@ describe('fail open', () => {
   });
 });
 
+describe('events', () => {
+  it('an onEvent handler that throws does not fail the call; its error is rethrown on its own', async () => {
+    const store = new MemoryStore();
+    store.mode = 'throw';
+    const rethrown: (() => void)[] = [];
+    vi.stubGlobal('queueMicrotask', (task: () => void) => rethrown.push(task));
+    try {
+      const p = processOf(store, {
+        onEvent: () => {
+          throw new Error('logger broke');
+        },
+      });
+      expect(await p.fetchUser(1)).toEqual({ id: 1, name: 'user 1' });
+      await sleep(10); // the background write fails too, and reports
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(rethrown).toHaveLength(2); // the failed read and the failed write
+    expect(() => rethrown[0]!()).toThrow('logger broke');
+  });
+});
+
 describe('the cross-process lock', () => {
   const lock = { leaseMs: 2000, waitMs: 1000 };
 
@@ -448,6 +470,26 @@ describe('members', () => {
     expect(cacheInvalidate(new B(7), 'balance', 'EUR')).toBe(true);
     await sleep(5);
     expect(store.valueKeys()).toEqual(['acct:v0:balance[n8]("EUR")']);
+  });
+
+  it("scope 'shared': one key for every instance, no scope part", async () => {
+    const store = new MemoryStore();
+    class Rates {
+      @cached({ ttl: 1000, scope: 'shared', shared: { store, namespace: 'rates' } })
+      async rate(currency: string) {
+        return currency.length;
+      }
+    }
+    await new Rates().rate('EUR');
+    await sleep(5);
+    expect(store.valueKeys()).toEqual(['rates:v0:rate("EUR")']);
+  });
+
+  it('types: option shared is refused for a function that does not return a promise', () => {
+    const store = new MemoryStore();
+    // @ts-expect-error shared is for functions that return a promise
+    lruCache((n: number) => n, { ttl: 1, shared: { store, namespace: 'x' } });
+    lruCache(async (n: number) => n, { ttl: 1, shared: { store, namespace: 'x' } });
   });
 
   it('a scope function returning an object is a TypeError at call time', () => {
