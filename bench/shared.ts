@@ -11,7 +11,7 @@
 import { createClient } from 'redis';
 import { lruCache } from '../src/index.js';
 import { redisStore } from '../src/redis.js';
-import { RedisServer, findRedisServer } from '../test/support/redis-server.js';
+import { RedisServer, findRedisServer } from '../scripts/redis-server.js';
 import {
   compileBatch,
   nsPerOp,

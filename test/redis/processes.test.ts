@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from '../support/redis-server.js';
+import { RedisServer } from '../../scripts/redis-server.js';
 
 const worker = fileURLToPath(new URL('./worker.ts', import.meta.url));
 

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lruCache, sharedStats, type SharedEvent } from '../../src/index.js';
 import { redisStore } from '../../src/redis.js';
 import { connectedClient, disconnectedClient } from './client.js';
-import { RedisServer, freePort } from '../support/redis-server.js';
+import { RedisServer, freePort } from '../../scripts/redis-server.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -8,7 +8,7 @@ import { cached, lruCache, sharedStats } from '../../src/index.js';
 import { redisStore } from '../../src/redis.js';
 import { Watcher } from '../support/gc.js';
 import { connectedClient } from './client.js';
-import { RedisServer } from '../support/redis-server.js';
+import { RedisServer } from '../../scripts/redis-server.js';
 
 let server: RedisServer;
 let client: Awaited<ReturnType<typeof connectedClient>>;
