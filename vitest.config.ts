@@ -11,6 +11,13 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 const legacyDecorators = { tsconfigRaw: { compilerOptions: { experimentalDecorators: true } } };
 const gcRun = { pool: 'forks' as const, execArgv: ['--expose-gc'], testTimeout: 60_000 };
 
+/** The config is evaluated again in every worker: say a thing once per run (workers inherit the env). */
+function warnOnce(flag: string, message: string): void {
+  if (process.env[flag] === '1') return;
+  process.env[flag] = '1';
+  console.warn(message);
+}
+
 // Browser tests run in headless Chromium from the system (Debian's chromium
 // package; .ci/run installs it). Without one they are skipped, and said so.
 const chromium = [process.env.CHROMIUM_PATH, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find(
@@ -55,7 +62,7 @@ if (chromium === undefined) {
   const message = 'no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)';
   // CI must not pass by skipping them.
   if (process.env.REQUIRE_BROWSER === '1') throw new Error(`Browser tests required, but ${message}.`);
-  console.warn(`Browser tests skipped: ${message}.`);
+  warnOnce('LRU_MEMO_WARNED_BROWSER', `Browser tests skipped: ${message}.`);
 }
 
 // Shared-tier tests run against a real redis-server that they start themselves
@@ -80,7 +87,7 @@ const redisProjects: TestProjectInlineConfiguration[] =
 if (redisServer === '') {
   const message = 'no redis-server found (apt-get install redis-server)';
   if (process.env.REQUIRE_REDIS === '1') throw new Error(`Redis tests required, but ${message}.`);
-  console.warn(`Shared-tier tests against Redis skipped: ${message}.`);
+  warnOnce('LRU_MEMO_WARNED_REDIS', `Shared-tier tests against Redis skipped: ${message}.`);
 }
 
 export default defineConfig({

@@ -1,8 +1,8 @@
 /**
- * A private redis-server for one test file: a free loopback port, no
- * persistence, a temp dir, started and stopped by the test. Tests can also
- * SIGKILL it, freeze it with SIGSTOP and thaw it, and start it again on the
- * same port.
+ * A private redis-server for a test file, the benchmark or the demo: a free
+ * loopback port, no persistence, a temp dir, killed at stop() or when this
+ * process exits. Tests can also SIGKILL it, freeze it with SIGSTOP and thaw
+ * it, and start it again on the same port.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -74,6 +74,10 @@ export class RedisServer {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
     const child = spawn(this.binary, args, { stdio: 'ignore' });
     this.process = child;
+    // If this process exits without stop() (a crash, a killed test run), take the server along.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     for (let attempt = 0; attempt < 100; attempt++) {
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
       if (await ping(this.port, 200)) return;

@@ -257,14 +257,22 @@ function specialise(fn: AnyFunction, settings: Settings, select: SelectCache, lo
         return hit !== MISS ? hit : runAndStore(compute, cache, this, NO_ARGUMENTS, NO_ARGUMENTS, 0);
       };
     case 1:
+      // Two closures rather than a branch on `load`: the plain one stays as small as it can be.
+      if (load !== undefined) {
+        return function call1Loading(this: unknown, a: unknown): unknown {
+          if (arguments.length !== 1) return general.apply(this, arguments as unknown as unknown[]);
+          const cache = select(this);
+          const hit = cache.get1(a);
+          if (hit !== MISS) return hit;
+          const args = [a];
+          return runAndStore(compute, cache, this, args, args, 1);
+        };
+      }
       return function call1(this: unknown, a: unknown): unknown {
         if (arguments.length !== 1) return general.apply(this, arguments as unknown as unknown[]);
         const cache = select(this);
         const hit = cache.get1(a);
-        if (hit !== MISS) return hit;
-        if (load === undefined) return runAndStore1(fn, cache, this, a);
-        const args = [a];
-        return runAndStore(compute, cache, this, args, args, 1);
+        return hit !== MISS ? hit : runAndStore1(fn, cache, this, a);
       };
     case 2:
       return function call2(this: unknown, a: unknown, b: unknown): unknown {
