@@ -123,8 +123,9 @@ export class SharedTier {
   /** Resolves a local miss through the shared store (see the module comment). */
   async load(key: string, compute: () => unknown, cap: LoadCap): Promise<unknown> {
     const found = await this.read(key, true);
-    if (found !== undefined) return this.hit(found, cap);
-    if (this.settings.lock !== undefined) return this.computeUnderLock(key, compute, cap);
+    if (found !== undefined && found !== FAILED) return this.hit(found, cap);
+    // The read failed (or the breaker is open): do not spend another timeoutMs on the lock.
+    if (this.settings.lock !== undefined && found !== FAILED) return this.computeUnderLock(key, compute, cap);
     return this.computeAndShare(key, compute);
   }
 
@@ -139,10 +140,10 @@ export class SharedTier {
     return found.value;
   }
 
-  /** The live shared entry for `key`, or undefined (absent, expired, unreadable, or the store failed). */
-  private async read(key: string, countMiss: boolean): Promise<Found | undefined> {
+  /** The live shared entry for `key`; undefined when absent, expired or unreadable; FAILED when the store failed. */
+  private async read(key: string, countMiss: boolean): Promise<Found | undefined | typeof FAILED> {
     const raw = await this.use('get', key, () => this.settings.store.get(key));
-    if (raw === FAILED) return undefined;
+    if (raw === FAILED) return FAILED;
     const found = raw === undefined || raw === null ? undefined : this.open(key, raw);
     if (found === undefined && countMiss) this.counters.sharedMisses++;
     return found;
@@ -171,9 +172,22 @@ export class SharedTier {
     const { leaseMs, waitMs } = this.settings.lock!;
     const lockKey = lockKeyOf(key);
     const token = lockToken();
-    const acquire = () => this.use('acquire', lockKey, () => this.settings.store.acquire!(lockKey, token, leaseMs));
+    const release = () => this.use('release', lockKey, () => this.settings.store.release!(lockKey, token));
+    const acquire = async () => {
+      let attempt: unknown;
+      const acquired = await this.use('acquire', lockKey, () => (attempt = this.settings.store.acquire!(lockKey, token, leaseMs)));
+      // Abandoned at timeoutMs, the command may still take the lock later: give it back then, so the
+      // others need not wait for the lease to run out.
+      if (acquired === FAILED && isThenable(attempt)) {
+        attempt.then(
+          (late) => late === true && void release(),
+          () => {},
+        );
+      }
+      return acquired;
+    };
     let acquired = await acquire();
-    if (acquired === true) return this.computeAsHolder(key, lockKey, token, compute);
+    if (acquired === true) return this.computeAsHolder(key, compute, release);
     if (acquired === FAILED) return this.computeAndShare(key, compute); // store trouble: do not wait on it
 
     this.counters.lockWaits++;
@@ -187,18 +201,18 @@ export class SharedTier {
       }
       await sleep(Math.min(delay, remaining));
       const found = await this.read(key, false);
+      if (found === FAILED) break;
       if (found !== undefined) return this.hit(found, cap);
       // Free again: the holder failed, or crashed and its lease ran out. Take over.
       acquired = await acquire();
-      if (acquired === true) return this.computeAsHolder(key, lockKey, token, compute);
+      if (acquired === true) return this.computeAsHolder(key, compute, release);
       if (acquired === FAILED) break;
     }
     return this.computeAndShare(key, compute);
   }
 
-  private async computeAsHolder(key: string, lockKey: string, token: string, compute: () => unknown): Promise<unknown> {
+  private async computeAsHolder(key: string, compute: () => unknown, release: () => Promise<unknown>): Promise<unknown> {
     this.counters.lockAcquired++;
-    const release = () => this.use('release', lockKey, () => this.settings.store.release!(lockKey, token));
     let value: unknown;
     try {
       value = await this.run(compute);

@@ -431,6 +431,31 @@ describe('the cross-process lock', () => {
     expect(store.entries.get('users:v0:(n1)~lock')!.value).toBe('someone-else'); // not ours to release
   });
 
+  it('with the lock, a store that hangs still costs a call at most one timeoutMs (no lock attempt after a failed read)', async () => {
+    const store = new MemoryStore();
+    store.mode = 'hang';
+    const p = processOf(store, { lock, timeoutMs: 60, breaker: { failures: 100 } });
+    const started = Date.now();
+    await p.fetchUser(1);
+    expect(Date.now() - started).toBeLessThan(60 + 5 + 50);
+    expect(store.calls.acquire).toBe(0);
+  });
+
+  it('a lock taken after its acquire timed out is given back when the late answer arrives', async () => {
+    const store = new MemoryStore();
+    store.latencyMs = 40; // every answer arrives after timeoutMs
+    const p = processOf(store, { lock: { leaseMs: 60_000, waitMs: 1000 }, timeoutMs: 25, breaker: { failures: 100 } });
+    // A fast read, so the tier goes on to the lock; the acquire is slow.
+    const get = store.get.bind(store);
+    store.get = (key) => ((store.latencyMs = 0), get(key).finally(() => (store.latencyMs = 40)));
+    await p.fetchUser(1);
+    expect(sharedStats(p.fetchUser)).toMatchObject({ storeTimeouts: 1, computations: 1, lockAcquired: 0 });
+    expect(store.calls.acquire).toBe(1);
+    await sleep(150); // the late acquire lands (40 ms), then the release (40 ms more)
+    expect(store.calls.release).toBe(1);
+    expect([...store.entries.keys()].filter((k) => k.endsWith('~lock'))).toEqual([]);
+  });
+
   it('an expired lease is taken over by a waiter', async () => {
     const store = new MemoryStore();
     store.entries.set('users:v0:(n1)~lock', { value: 'crashed', expiresAt: Date.now() + 40 });
