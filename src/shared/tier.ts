@@ -12,20 +12,16 @@
  *    holder's result up to `waitMs`;
  * 4. computes, resolves, and writes the value in the background (the write
  *    never delays the caller; a rejection is never written).
- * Every store failure is counted, reported and treated as a miss (fail open);
- * the breaker stops using a failing store for a while. The tier keeps only
+ * Every store failure is counted, reported and treated as a miss (fail open,
+ * see guarded.ts); the breaker stops using a failing store for a while. The tier keeps only
  * key strings and counters: no receiver, argument or value outlives a call.
  */
 import { isThenable } from '../async.js';
 import { describe } from '../describe.js';
-import { Breaker } from './breaker.js';
+import { FAILED, GuardedStore, type Failed } from './guarded.js';
 import { encodeArguments, encodePrimitive, keyPrefix, lockKeyOf } from './keys.js';
 import type { SharedSettings } from './options.js';
 import type { SharedEvent, SharedStats } from './types.js';
-
-/** A store operation that failed, timed out or was skipped (the breaker). */
-const FAILED: unique symbol = Symbol('lru-memo.store-failed');
-const TIMED_OUT: unique symbol = Symbol('lru-memo.timed-out');
 
 /** Written in front of every value, so foreign or older entries are recognised. */
 const ENVELOPE = 'lm1:';
@@ -46,7 +42,6 @@ interface Found {
 }
 
 type Counters = { -readonly [K in keyof SharedStats]: SharedStats[K] };
-type Counter = Exclude<keyof Counters, 'breakerOpen' | 'localHits' | 'deduplicated'>;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,10 +69,8 @@ export class SharedTier {
     bypassed: 0,
     breakerOpenings: 0,
   };
-  private readonly breaker: Breaker;
+  private readonly store: GuardedStore;
   private readonly prefix: string;
-  /** The key that last used the store: breaker events name it. */
-  private lastKey = '';
 
   constructor(
     private readonly settings: SharedSettings,
@@ -90,14 +83,18 @@ export class SharedTier {
     private readonly customKey: boolean,
   ) {
     this.prefix = keyPrefix(settings.namespace, settings.version, name);
-    this.breaker = new Breaker(settings.breakerFailures, settings.breakerCooldownMs, (open) => {
-      if (open) this.counters.breakerOpenings++;
-      this.emit({ type: open ? 'breaker-open' : 'breaker-close', key: this.lastKey });
-    });
+    this.store = new GuardedStore(
+      settings.store,
+      settings.timeoutMs,
+      settings.breakerFailures,
+      settings.breakerCooldownMs,
+      this.counters,
+      (event) => this.emit(event),
+    );
   }
 
   get breakerOpen(): boolean {
-    return this.breaker.isOpen;
+    return this.store.breakerOpen;
   }
 
   /**
@@ -131,7 +128,7 @@ export class SharedTier {
 
   /** Background delete (cacheInvalidate): the caller does not wait. */
   forget(key: string): void {
-    void this.use('delete', key, () => this.settings.store.delete(key));
+    void this.store.delete(key);
   }
 
   private hit(found: Found, cap: LoadCap): unknown {
@@ -141,8 +138,8 @@ export class SharedTier {
   }
 
   /** The live shared entry for `key`; undefined when absent, expired or unreadable; FAILED when the store failed. */
-  private async read(key: string, countMiss: boolean): Promise<Found | undefined | typeof FAILED> {
-    const raw = await this.use('get', key, () => this.settings.store.get(key));
+  private async read(key: string, countMiss: boolean): Promise<Found | undefined | Failed> {
+    const raw = await this.store.get(key);
     if (raw === FAILED) return FAILED;
     const found = raw === undefined || raw === null ? undefined : this.open(key, raw);
     if (found === undefined && countMiss) this.counters.sharedMisses++;
@@ -172,20 +169,8 @@ export class SharedTier {
     const { leaseMs, waitMs } = this.settings.lock!;
     const lockKey = lockKeyOf(key);
     const token = lockToken();
-    const release = () => this.use('release', lockKey, () => this.settings.store.release!(lockKey, token));
-    const acquire = async () => {
-      let attempt: unknown;
-      const acquired = await this.use('acquire', lockKey, () => (attempt = this.settings.store.acquire!(lockKey, token, leaseMs)));
-      // Abandoned at timeoutMs, the command may still take the lock later: give it back then, so the
-      // others need not wait for the lease to run out.
-      if (acquired === FAILED && isThenable(attempt)) {
-        attempt.then(
-          (late) => late === true && void release(),
-          () => {},
-        );
-      }
-      return acquired;
-    };
+    const release = () => this.store.release(lockKey, token);
+    const acquire = () => this.store.acquire(lockKey, token, leaseMs);
     let acquired = await acquire();
     if (acquired === true) return this.computeAsHolder(key, compute, release);
     if (acquired === FAILED) return this.computeAndShare(key, compute); // store trouble: do not wait on it
@@ -259,47 +244,10 @@ export class SharedTier {
     }
     const ttl = this.settings.ttl;
     const envelope = `${ENVELOPE}${Date.now() + ttl}:${text}`;
-    return this.use('set', key, () => this.settings.store.set(key, envelope, ttl)).then((result) => {
+    return this.store.set(key, envelope, ttl).then((result) => {
       if (result !== FAILED) this.counters.writes++;
       return result;
     });
-  }
-
-  /**
-   * One store operation, bounded by `timeoutMs`, never rejecting: FAILED when
-   * it threw, rejected, timed out, or the breaker is open.
-   */
-  private async use(operation: NonNullable<SharedEvent['operation']>, key: string, run: () => unknown): Promise<unknown> {
-    if (!this.breaker.allows()) {
-      this.counters.bypassed++;
-      return FAILED;
-    }
-    this.lastKey = key;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(resolve, this.settings.timeoutMs, TIMED_OUT);
-    });
-    try {
-      // then(run): a store method that throws synchronously becomes a rejection.
-      const result = await Promise.race([Promise.resolve().then(run), timeout]);
-      if (result === TIMED_OUT) {
-        this.fail('storeTimeouts', { type: 'store-timeout', operation, key });
-        return FAILED;
-      }
-      this.breaker.succeeded();
-      return result;
-    } catch (error) {
-      this.fail('storeErrors', { type: 'store-error', operation, key, error });
-      return FAILED;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private fail(counter: Counter, event: SharedEvent): void {
-    this.counters[counter]++;
-    this.emit(event);
-    this.breaker.failed();
   }
 
   /**

@@ -1,0 +1,116 @@
+/**
+ * Talking to the store without ever being hurt by it. Every operation is
+ * raced against `timeoutMs` (a client's own timeouts do not bound a frozen
+ * server), never rejects, and answers FAILED when the store threw, rejected,
+ * timed out, or the breaker is open. Failures are counted, reported and fed
+ * to the breaker.
+ */
+import { isThenable } from '../async.js';
+import { Breaker } from './breaker.js';
+import type { SharedEvent, SharedStore } from './types.js';
+
+/** What a store operation answers when it failed, timed out or was skipped. */
+export const FAILED: unique symbol = Symbol('lru-memo.store-failed');
+export type Failed = typeof FAILED;
+
+const TIMED_OUT: unique symbol = Symbol('lru-memo.timed-out');
+
+/** The counters this module moves (part of the tier's counters). */
+export interface StoreCounters {
+  storeErrors: number;
+  storeTimeouts: number;
+  bypassed: number;
+  breakerOpenings: number;
+}
+
+type Operation = NonNullable<SharedEvent['operation']>;
+
+export class GuardedStore {
+  private readonly breaker: Breaker;
+  /** The key that last used the store: breaker events name it. */
+  private lastKey = '';
+
+  constructor(
+    private readonly store: SharedStore,
+    private readonly timeoutMs: number,
+    breakerFailures: number,
+    breakerCooldownMs: number,
+    private readonly counters: StoreCounters,
+    private readonly report: (event: SharedEvent) => void,
+  ) {
+    this.breaker = new Breaker(breakerFailures, breakerCooldownMs, (open) => {
+      if (open) this.counters.breakerOpenings++;
+      this.report({ type: open ? 'breaker-open' : 'breaker-close', key: this.lastKey });
+    });
+  }
+
+  get breakerOpen(): boolean {
+    return this.breaker.isOpen;
+  }
+
+  get(key: string): Promise<unknown> {
+    return this.use('get', key, () => this.store.get(key));
+  }
+
+  set(key: string, value: string, ttlMs: number): Promise<unknown> {
+    return this.use('set', key, () => this.store.set(key, value, ttlMs));
+  }
+
+  delete(key: string): Promise<unknown> {
+    return this.use('delete', key, () => this.store.delete(key));
+  }
+
+  /**
+   * True when this caller now holds the lock. An acquire abandoned at
+   * timeoutMs may still take the lock later: it is given back when that late
+   * answer arrives, so the others need not wait for the lease to run out.
+   */
+  async acquire(key: string, token: string, leaseMs: number): Promise<unknown> {
+    let attempt: unknown;
+    const acquired = await this.use('acquire', key, () => (attempt = this.store.acquire!(key, token, leaseMs)));
+    if (acquired === FAILED && isThenable(attempt)) {
+      attempt.then(
+        (late) => late === true && void this.release(key, token),
+        () => {},
+      );
+    }
+    return acquired;
+  }
+
+  release(key: string, token: string): Promise<unknown> {
+    return this.use('release', key, () => this.store.release!(key, token));
+  }
+
+  private async use(operation: Operation, key: string, run: () => unknown): Promise<unknown> {
+    if (!this.breaker.allows()) {
+      this.counters.bypassed++;
+      return FAILED;
+    }
+    this.lastKey = key;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(resolve, this.timeoutMs, TIMED_OUT);
+    });
+    try {
+      // then(run): a store method that throws synchronously becomes a rejection.
+      const result = await Promise.race([Promise.resolve().then(run), timeout]);
+      if (result === TIMED_OUT) {
+        this.fail('storeTimeouts', { type: 'store-timeout', operation, key });
+        return FAILED;
+      }
+      this.breaker.succeeded();
+      return result;
+    } catch (error) {
+      this.fail('storeErrors', { type: 'store-error', operation, key, error });
+      return FAILED;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private fail(counter: 'storeErrors' | 'storeTimeouts', event: SharedEvent): void {
+    this.counters[counter]++;
+    this.report(event);
+    this.breaker.failed();
+  }
+}
