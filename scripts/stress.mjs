@@ -1,11 +1,17 @@
 // npm run test:stress: the model-based tests at full size (over a million
-// operations). The test prints "model operations: N, divergences: D".
+// operations; the test prints "model operations: N, divergences: D"), and
+// the shared tier's property test over 500 random sequences.
 import { spawnSync } from 'node:child_process';
 
 const runs = process.env.MODEL_RUNS ?? '7000';
 const result = spawnSync('npx', ['vitest', 'run', '--project', 'model'], {
   stdio: 'inherit',
-  env: { ...process.env, MODEL_RUNS: runs, MODEL_COMMANDS: process.env.MODEL_COMMANDS ?? '60' },
+  env: {
+    ...process.env,
+    MODEL_RUNS: runs,
+    MODEL_COMMANDS: process.env.MODEL_COMMANDS ?? '60',
+    SHARED_MODEL_RUNS: process.env.SHARED_MODEL_RUNS ?? '500',
+  },
   shell: process.platform === 'win32',
 });
 process.exit(result.status ?? 1);

@@ -4,7 +4,9 @@
  * `<namespace>:v<version>:<name>[<scope key>](<arguments>)`, each argument
  * tagged with its type so that `1`, `'1'`, `1n`, `-0`, `NaN` and `undefined`
  * stay distinct (a string is JSON-quoted, so commas and brackets inside it
- * cannot fake a boundary). Identity does not cross processes, so an object,
+ * cannot fake a boundary). Equality is the local cache's, SameValueZero: a
+ * call must mean the same thing whichever tier answers it, so `0` and `-0`
+ * are one key there and here, and `NaN` matches `NaN`. Identity does not cross processes, so an object,
  * function or symbol is refused, naming its position. When the argument part
  * is long it is replaced by its SHA-256, and the readable prefix is kept.
  */
@@ -20,7 +22,8 @@ export function encodePrimitive(value: unknown): string | undefined {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      return Object.is(value, -0) ? 'n-0' : `n${value}`;
+      // `${-0}` is "0": -0 and 0 are one key, as they are one key in the local cache (SameValueZero).
+      return `n${value}`;
     case 'bigint':
       return `b${value}`;
     case 'boolean':

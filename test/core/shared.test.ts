@@ -70,14 +70,27 @@ describe('sharing between processes', () => {
     expect(store.valueKeys().sort()).toEqual(['accounts:v0:(n1)', 'users:v0:(n1)', 'users:v2:(n1)'].sort());
   });
 
-  it('keys are type-tagged: 1, "1", 1n, -0, 0, NaN, undefined, null, true are all distinct', async () => {
+  it('keys are type-tagged: 1, "1", 1n, -0, NaN, undefined, null, true, "-0", "NaN" are all distinct', async () => {
     const store = new MemoryStore();
-    const values = [1, '1', 1n, -0, 0, NaN, undefined, null, true, 'a,b', 'a","b'];
+    const values = [1, '1', 1n, -0, NaN, undefined, null, true, 'a,b', 'a","b', '-0', 'NaN', 'undefined', '1n'];
     for (const value of values) await processOf(store).fetchUser(value); // a fresh local cache each time
     await sleep(5);
     expect(store.valueKeys()).toHaveLength(values.length);
-    expect(store.valueKeys()).toContain('users:v0:(n-0)');
     expect(store.valueKeys()).toContain('users:v0:(nNaN)');
+    expect(store.valueKeys()).toContain('users:v0:("NaN")');
+  });
+
+  it('key equality is the local cache’s (SameValueZero): 0 and -0 are one key in both tiers, NaN is NaN', async () => {
+    const store = new MemoryStore();
+    const a = processOf(store);
+    await a.fetchUser(-0);
+    await a.fetchUser(NaN);
+    await sleep(5);
+    const b = processOf(store);
+    await b.fetchUser(0);
+    await b.fetchUser(Number('x'));
+    expect(b.runs).toHaveLength(0); // answered from the shared tier, as the local tier would have
+    expect(store.valueKeys().sort()).toEqual(['users:v0:(n0)', 'users:v0:(nNaN)']);
   });
 
   it('long argument lists are hashed (SHA-256), keeping the readable prefix', async () => {
