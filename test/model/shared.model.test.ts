@@ -21,7 +21,7 @@ const TIMEOUT_MS = 15;
 const WAIT_MS = 40;
 const COMPUTE_MS = 3;
 
-let unhandled: unknown[] = [];
+const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 process.on('unhandledRejection', onUnhandled);
 afterAll(() => {
