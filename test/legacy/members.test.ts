@@ -1,3 +1,5 @@
+import { memberSharedSuite } from '../members/shared.js';
 import { memberSuite } from '../members/suite.js';
 
 memberSuite('legacy');
+memberSharedSuite();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cached } from '../../src/index.js';
+import { memberSharedSuite } from '../members/shared.js';
 import { memberSuite } from '../members/suite.js';
 
 memberSuite('tc39');
@@ -34,3 +35,4 @@ describe('standard-only member kinds', () => {
     }).toThrow("@cached cannot be used on auto-accessor 'x': an auto-accessor already stores its value; cache a getter instead");
   });
 });
+memberSharedSuite();
