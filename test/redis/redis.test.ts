@@ -114,6 +114,8 @@ describe('the tier on Redis', () => {
 describe('when Redis fails', () => {
   const compute = 20;
   const timeoutMs = 100;
+  // Scheduling slack: these tests share 2 cores with the other test files. A hang exceeds any bound.
+  const slack = 300;
 
   /** Calls f(n) for n = start.., `count` times, every call timed. */
   async function timedCalls(f: (n: number) => Promise<unknown>, start: number, count: number) {
@@ -149,7 +151,7 @@ describe('when Redis fails', () => {
       const stats = sharedStats(f);
       expect(stats.storeErrors + stats.storeTimeouts).toBeGreaterThan(0);
       expect(stats.breakerOpenings).toBeGreaterThanOrEqual(1);
-      for (const duration of [...before, ...during]) expect(duration).toBeLessThan(timeoutMs + compute + 150);
+      for (const duration of [...before, ...during]) expect(duration).toBeLessThan(timeoutMs + compute + slack);
 
       await local.launch();
       // The client reconnects and the breaker's cooldown ends: writes and reads flow again.
@@ -185,7 +187,7 @@ describe('when Redis fails', () => {
       await timedCalls(f, 0, 3);
       local.freeze();
       const frozen = await timedCalls(f, 100, 20);
-      for (const duration of frozen) expect(duration).toBeLessThan(timeoutMs + compute + 150);
+      for (const duration of frozen) expect(duration).toBeLessThan(timeoutMs + compute + slack);
       const stats = sharedStats(f);
       expect(stats.storeTimeouts).toBeGreaterThanOrEqual(3);
       expect(stats.breakerOpen).toBe(true);
@@ -213,7 +215,7 @@ describe('when Redis fails', () => {
         shared: { store: redisStore(downClient), namespace: 'd', timeoutMs },
       });
       const durations = await timedCalls(f, 0, 10);
-      for (const duration of durations) expect(duration).toBeLessThan(timeoutMs + compute + 150);
+      for (const duration of durations) expect(duration).toBeLessThan(timeoutMs + compute + slack);
       expect(sharedStats(f).computations).toBe(10);
       expect(sharedStats(f).storeErrors + sharedStats(f).storeTimeouts).toBeGreaterThan(0);
     } finally {
