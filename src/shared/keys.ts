@@ -38,8 +38,8 @@ export function encodePrimitive(value: unknown): string | undefined {
 }
 
 /**
- * The argument part of a shared key. `what` names the values in errors:
- * 'argument' for the argument list, or the option that produced them.
+ * The argument part of a shared key. `custom` says the values came from
+ * option `key` rather than the argument list (errors name them accordingly).
  */
 export function encodeArguments(caller: string, values: ArrayLike<unknown>, count: number, custom: boolean): string {
   let text = '';

@@ -41,7 +41,11 @@ function checkKeys(caller: string, option: string, given: Given, known: readonly
   for (const name of Object.keys(given)) {
     if (!known.includes(name)) {
       const lower = name.toLowerCase();
-      const close = known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+      // A hint for a prefix or an extension of a known name: 'timeout' -> 'timeoutMs', 'lease' -> 'leaseMs'.
+      const close =
+        lower.length < 3
+          ? undefined
+          : known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
       const hint = close === undefined ? '' : ` (did you mean '${option}.${close}'?)`;
       throw new TypeError(
         `${caller}: unknown option '${option}.${name}'${hint}; known are ${known.map((k) => `'${k}'`).join(', ')}`,

@@ -13,8 +13,9 @@
  * 4. computes, resolves, and writes the value in the background (the write
  *    never delays the caller; a rejection is never written).
  * Every store failure is counted, reported and treated as a miss (fail open,
- * see guarded.ts); the breaker stops using a failing store for a while. The tier keeps only
- * key strings and counters: no receiver, argument or value outlives a call.
+ * see guarded.ts); the breaker stops using a failing store for a while. The
+ * tier keeps only key strings and counters: no receiver, argument or value
+ * outlives a call.
  */
 import { isThenable } from '../async.js';
 import { describe } from '../describe.js';
