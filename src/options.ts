@@ -1,4 +1,5 @@
 import { isBudget, type BudgetImpl } from './budget.js';
+import { readFunction, readMilliseconds } from './checks.js';
 import { describe } from './describe.js';
 import { readShared, type SharedSettings } from './shared/options.js';
 
@@ -107,22 +108,9 @@ function readMaxSize(caller: string, value: unknown): number {
   return value;
 }
 
+/** 0 (no expiry) when not given. */
 function readTtl(caller: string, value: unknown): number {
-  if (value === undefined) return 0;
-  const rule = 'must be a positive finite number of milliseconds';
-  if (typeof value !== 'number') {
-    throw new TypeError(`${caller}: option 'ttl' ${rule}, received ${describe(value)}`);
-  }
-  if (!(value > 0 && Number.isFinite(value))) {
-    throw new RangeError(`${caller}: option 'ttl' ${rule}, received ${describe(value)}`);
-  }
-  return value;
-}
-
-/** Checks an optional function-valued option. */
-export function readFunction(caller: string, name: string, value: unknown): unknown {
-  if (value === undefined || typeof value === 'function') return value;
-  throw new TypeError(`${caller}: option '${name}' must be a function, received ${describe(value)}`);
+  return value === undefined ? 0 : readMilliseconds(caller, 'ttl', value);
 }
 
 function unknownOption(caller: string, name: string, known: readonly string[]): TypeError {

@@ -134,13 +134,7 @@ export function createCachedFunction<F extends AnyFunction>(
     settings.key as ((...args: unknown[]) => unknown) | undefined,
     settings.budget,
   );
-  let tier: SharedTier | undefined;
-  if (settings.shared !== undefined) {
-    const scopeKey = typeof settings.scope === 'function' ? (settings.scope as (self: unknown) => unknown) : undefined;
-    tier = new SharedTier(settings.shared, name === '' ? caller : `${caller} '${name}'`, name, scopeKey, settings.key !== undefined);
-    const sharedTier = tier;
-    group.afterInvalidate = (receiver, keys) => sharedTier.forget(sharedTier.keyOf(receiver, keys, keys.length));
-  }
+  const tier = settings.shared === undefined ? undefined : sharedTierOf(group, settings, caller, name);
   const wrapper = specialise(fn, settings, selectorFor(group), tier === undefined ? undefined : loadThrough(tier, fn));
   const parameters: CacheParameters = Object.freeze({
     maxSize: settings.maxSize,
@@ -159,6 +153,15 @@ export function createCachedFunction<F extends AnyFunction>(
   groupsByWrapper.set(wrapper, group);
   if (tier !== undefined) tiersByWrapper.set(wrapper, tier);
   return wrapper as CachedFunction<F>;
+}
+
+/** The shared tier of a function with option `shared`; an invalidation in `group` deletes the shared entry too. */
+function sharedTierOf(group: CacheGroup, settings: Settings, caller: string, name: string): SharedTier {
+  const scopeKey = typeof settings.scope === 'function' ? (settings.scope as (self: unknown) => unknown) : undefined;
+  const label = name === '' ? caller : `${caller} '${name}'`;
+  const tier = new SharedTier(settings.shared!, label, name, scopeKey, settings.key !== undefined);
+  group.afterInvalidate = (receiver, keys) => tier.forget(tier.keyOf(receiver, keys, keys.length));
+  return tier;
 }
 
 /**

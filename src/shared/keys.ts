@@ -57,6 +57,18 @@ export function encodeArguments(caller: string, values: ArrayLike<unknown>, coun
   return text.length > HASH_ABOVE ? `#${sha256Hex(text)}` : text;
 }
 
+/** The scope part of a shared key, `[<encoded>]`: a TypeError for a scope key that is not a primitive. */
+export function encodeScope(caller: string, scopeKey: unknown): string {
+  const encoded = encodePrimitive(scopeKey);
+  if (encoded === undefined) {
+    throw new TypeError(
+      `${caller}: with option 'shared', option 'scope' must return a string, number, bigint, boolean, ` +
+        `null or undefined (identity does not cross processes), received ${describe(scopeKey)}`,
+    );
+  }
+  return `[${encoded}]`;
+}
+
 /** The key's fixed prefix for a function or member: `<namespace>:v<version>:<name>`. */
 export function keyPrefix(namespace: string, version: string, name: string): string {
   return `${namespace}:v${version}:${name}`;

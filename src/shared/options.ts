@@ -3,6 +3,7 @@
  * decorated. Same rules as the other options: messages name the option, the
  * rule and the value received; nothing is coerced.
  */
+import { readFunction, readMilliseconds as readMs } from '../checks.js';
 import { describe } from '../describe.js';
 import { taggedJsonCodec, type SharedCodec } from './codec.js';
 import type { SharedEvent, SharedStore } from './types.js';
@@ -54,16 +55,6 @@ function checkKeys(caller: string, option: string, given: Given, known: readonly
   }
 }
 
-function readMs(caller: string, option: string, value: unknown, fallback?: number): number {
-  if (value === undefined && fallback !== undefined) return fallback;
-  const rule = 'must be a positive finite number of milliseconds';
-  if (typeof value !== 'number') throw new TypeError(`${caller}: option '${option}' ${rule}, received ${describe(value)}`);
-  if (!(value > 0 && Number.isFinite(value))) {
-    throw new RangeError(`${caller}: option '${option}' ${rule}, received ${describe(value)}`);
-  }
-  return value;
-}
-
 function readMethods<T>(caller: string, option: string, value: unknown, methods: readonly string[], what: string): T {
   if (typeof value !== 'object' || value === null) {
     throw new TypeError(`${caller}: option '${option}' must be ${what}, received ${describe(value)}`);
@@ -110,9 +101,6 @@ export function readShared(caller: string, value: unknown, cacheTtl: number): Sh
     const error = typeof failures === 'number' ? RangeError : TypeError;
     throw new error(`${caller}: option 'shared.breaker.failures' must be a positive integer, received ${describe(failures)}`);
   }
-  if (given.onEvent !== undefined && typeof given.onEvent !== 'function') {
-    throw new TypeError(`${caller}: option 'shared.onEvent' must be a function, received ${describe(given.onEvent)}`);
-  }
   return {
     store,
     namespace,
@@ -126,7 +114,7 @@ export function readShared(caller: string, value: unknown, cacheTtl: number): Sh
         : readMethods<SharedCodec>(caller, 'shared.codec', given.codec, ['encode', 'decode'], 'a codec with encode and decode methods'),
     breakerFailures: failures,
     breakerCooldownMs: readMs(caller, 'shared.breaker.cooldownMs', breaker.cooldownMs, DEFAULT_BREAKER_COOLDOWN_MS),
-    onEvent: given.onEvent as SharedSettings['onEvent'],
+    onEvent: readFunction(caller, 'shared.onEvent', given.onEvent) as SharedSettings['onEvent'],
   };
 }
 

@@ -20,7 +20,7 @@
 import { isThenable } from '../async.js';
 import { describe } from '../describe.js';
 import { FAILED, GuardedStore, type Failed } from './guarded.js';
-import { encodeArguments, encodePrimitive, keyPrefix, lockKeyOf } from './keys.js';
+import { encodeArguments, encodeScope, keyPrefix, lockKeyOf } from './keys.js';
 import type { SharedSettings } from './options.js';
 import type { SharedEvent, SharedStats } from './types.js';
 
@@ -103,18 +103,7 @@ export class SharedTier {
    * anything is stored) for a value that has no meaning in another process.
    */
   keyOf(receiver: unknown, keys: ArrayLike<unknown>, count: number): string {
-    let scopePart = '';
-    if (this.scope !== undefined && receiver !== undefined) {
-      const scopeKey = this.scope(receiver);
-      const encoded = encodePrimitive(scopeKey);
-      if (encoded === undefined) {
-        throw new TypeError(
-          `${this.caller}: with option 'shared', option 'scope' must return a string, number, bigint, boolean, ` +
-            `null or undefined (identity does not cross processes), received ${describe(scopeKey)}`,
-        );
-      }
-      scopePart = `[${encoded}]`;
-    }
+    const scopePart = this.scope === undefined || receiver === undefined ? '' : encodeScope(this.caller, this.scope(receiver));
     return `${this.prefix}${scopePart}(${encodeArguments(this.caller, keys, count, this.customKey)})`;
   }
 
