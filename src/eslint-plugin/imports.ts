@@ -23,7 +23,8 @@ export interface Origin {
   property?: string;
 }
 
-function findVariable(scope: Scope.Scope | null, name: string): Scope.Variable | undefined {
+/** The variable `name` denotes in `scope`, looking outwards; undefined for an undeclared global. */
+export function findVariable(scope: Scope.Scope | null, name: string): Scope.Variable | undefined {
   for (let s = scope; s !== null; s = s.upper) {
     const variable = s.set.get(name);
     if (variable !== undefined) return variable;

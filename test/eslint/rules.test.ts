@@ -64,6 +64,20 @@ describe('lru-memo/no-memoize-on-prototype', () => {
       `import memoize from 'memoize'; const obj = { m: (n: number) => n }; obj.m = memoize(obj.m);`,
       // An instance field: one memoized function per instance.
       `import memoize from 'memoize'; class C { m = memoize((n: number) => n); }`,
+      // defineProperty on something that is not a prototype.
+      `import memoize from 'memoize'; const obj = {}; Object.defineProperty(obj, 'm', { value: memoize((n: number) => n) });`,
+      `import memoize from 'memoize'; class C { static s(n: number) { return n; } }
+       Reflect.defineProperty(C, 's', { value: memoize(C.s) });`,
+      // A descriptor key that is not \`value\`, or a value that is not a memoizer call.
+      `import memoize from 'memoize'; class C { m(n: number) { return n; } }
+       const value = 'writable';
+       Object.defineProperty(C.prototype, 'm', { [value]: memoize(C.prototype.m) });`,
+      `import { lruCache } from 'lru-memo'; class C { m(n: number) { return n; } }
+       Object.defineProperty(C.prototype, 'm', { value: lruCache(C.prototype.m) });`,
+      // A local \`Object\` is not the global one.
+      `import memoize from 'memoize'; class C { m(n: number) { return n; } }
+       const Object = { defineProperty(...args: unknown[]) { return args; } };
+       Object.defineProperty(C.prototype, 'm', { value: memoize(C.prototype.m) });`,
     ],
     invalid: [
       {
@@ -161,6 +175,52 @@ class Api { async get(id: string) { return id; } }
 Api.prototype.get = pMemoize(Api.prototype.get);`,
         errors: [{ messageId: 'prototype', suggestions: ONE_SUGGESTION }],
       },
+      // The same method installed with defineProperty.
+      {
+        code: `import memoize from 'memoize';
+class C { m(n: number) { return n; } }
+Object.defineProperty(C.prototype, 'm', { value: memoize(C.prototype.m) });`,
+        errors: [
+          {
+            messageId: 'prototype',
+            line: 3,
+            column: 50,
+            suggestions: [
+              {
+                messageId: 'useLruCache',
+                output: `import { lruCache } from 'lru-memo';
+import memoize from 'memoize';
+class C { m(n: number) { return n; } }
+Object.defineProperty(C.prototype, 'm', { value: lruCache(C.prototype.m) });`,
+              },
+            ],
+          },
+        ],
+      },
+      {
+        code: `import memoizee from 'memoizee';
+class C { m(n: number) { return n; } }
+Reflect.defineProperty(C.prototype, 'm', { configurable: true, value: memoizee(C.prototype.m), writable: true });`,
+        errors: [{ messageId: 'prototype', suggestions: ONE_SUGGESTION }],
+      },
+      {
+        code: `import memoize from 'memoize';
+class C { m(n: number) { return n; } }
+Object.defineProperty(C.prototype, 'm', { 'value': memoize(C.prototype.m) });`,
+        errors: [{ messageId: 'prototype', suggestions: ONE_SUGGESTION }],
+      },
+      {
+        code: `import memoize from 'memoize';
+class C { m(n: number) { return n; } }
+Object.defineProperty(C.prototype, 'm', { ['value']: memoize(C.prototype.m) });`,
+        errors: [{ messageId: 'prototype', suggestions: ONE_SUGGESTION }],
+      },
+      {
+        code: `import moize from 'moize';
+function Api() {}
+Object.defineProperty(Api.prototype, 'get', { value: moize.infinite((id: string) => id) });`,
+        errors: [{ messageId: 'prototype', suggestions: [] }],
+      },
     ],
   });
 });
@@ -180,6 +240,19 @@ describe('lru-memo/no-this-as-memo-key', () => {
       // A resolver returning something else.
       `import memoize from 'lodash.memoize';
        const f = memoize((a: number, b: number) => a + b, (a, b) => \`\${a}:\${b}\`);`,
+      // Type syntax around something that is not \`this\`.
+      `import memoizee from 'memoizee';
+       const compute = memoizee((self: object, x: number) => x, { length: 2 });
+       class C { run(other: object, x: number) { return compute(other as any, x); } }`,
+      `import memoizee from 'memoizee';
+       const compute = memoizee((id: string, x: number) => x, { length: 2 });
+       class C { id = 'c'; run(x: number) { return compute(this.id as string, x) + compute(this.id!, x); } }`,
+      `function log(self: unknown, x: number) {}
+       class C { m(x: number) { log(this as any, x); log(this!, x); } }`,
+      `import memoize from 'lodash.memoize';
+       class C { id = 'c'; m = memoize((n: number) => n, () => this.id as string); }`,
+      `import memoize from 'lodash.memoize';
+       const f = memoize((a: number, b: number) => a + b, (a: number, b: number) => [a, b] as const);`,
     ],
     invalid: [
       {
@@ -212,6 +285,40 @@ class C { constructor() { this.m = memoize((n: number) => n, () => this); } m: (
 class C { constructor() { this.m = memoize((n: number) => n, (n: number) => [this, n]); } m: (n: number) => number; }`,
         errors: [{ messageId: 'thisResolver' }],
       },
+      // \`this\` behind TypeScript syntax is still \`this\`.
+      ...[
+        'this as any',
+        'this!',
+        '<any>this',
+        'this satisfies object',
+        '(this as any)!',
+        '((<object>(this as unknown))!)',
+      ].map((key) => ({
+        code: `import memoizee from 'memoizee';
+const compute = memoizee((self: object, x: number) => x, { length: 2 });
+class C { run(x: number) { return compute(${key}, x); } }`,
+        errors: [{ messageId: 'thisArgument', data: { name: 'compute' } }],
+      })),
+      {
+        code: `import memoize from 'lodash.memoize';
+class C { m = memoize((n: number) => n, () => this as unknown); }`,
+        errors: [{ messageId: 'thisResolver' }],
+      },
+      {
+        code: `const memoize = require('lodash.memoize');
+class C { m = memoize((n: number) => n, function (this: C) { return this!; }); }`,
+        errors: [{ messageId: 'thisResolver' }],
+      },
+      {
+        code: `import { memoize } from 'lodash';
+class C { m = memoize((n: number) => n, (n: number) => [this as object, n]); }`,
+        errors: [{ messageId: 'thisResolver' }],
+      },
+      {
+        code: `import { memoize } from 'lodash';
+class C { m = memoize((n: number) => n, (n: number) => [this, n] as const); }`,
+        errors: [{ messageId: 'thisResolver' }],
+      },
     ],
   });
 });
@@ -225,6 +332,9 @@ describe('lru-memo/no-shared-cache-decorator', () => {
       // memoizeDecorator without a shared cache keeps one cache per instance.
       `import { memoizeDecorator } from 'memoize'; class A { @memoizeDecorator() m(n: number) { return n; } }`,
       `import { pMemoizeDecorator } from 'p-memoize'; class A { @pMemoizeDecorator() async m(n: number) { return n; } }`,
+      // A computed key naming a variable is not known to be 'cache'.
+      `import { memoizeDecorator } from 'memoize'; const cache = 'maxAge';
+       class A { @memoizeDecorator({ [cache]: 10 }) m(n: number) { return n; } }`,
       // Static methods have a single receiver.
       `import { memoize } from 'decko'; class A { @memoize static s(n: number) { return n; } }`,
       // A local decorator named memoize.
@@ -290,6 +400,12 @@ class A { @pMemoizeDecorator({ cache: new Map() }) async m(n: number) { return n
         errors: [{ messageId: 'sharedCacheOption' }],
       },
       {
+        // The key written computed, as a string literal: still the cache option.
+        code: `import { memoizeDecorator } from 'memoize';
+class A { @memoizeDecorator({ ['cache']: new Map() }) m(n: number) { return n; } }`,
+        errors: [{ messageId: 'sharedCacheOption' }],
+      },
+      {
         // Legacy-flavour shape: decorators on a method with parameter decorators and accessibility.
         code: `import { memoize } from 'decko';
 function Param(): ParameterDecorator { return () => {}; }
@@ -320,6 +436,10 @@ describe('lru-memo/no-memoize-tags', () => {
       `import { Memoize } from 'typescript-memoize'; class A { @Memoize() get v() { return 1; } }`,
       `import { Memoize } from 'typescript-memoize'; class A { @Memoize({ tags: ['t'] }) m(n: number) { return n; } }`,
       `import { Memoize } from 'typescript-memoize'; class A { @Memoize({ tags: ['t'] }) static s() { return 1; } }`,
+      // Keys that are not \`tags\`: a near miss, and a computed key naming a variable (not the string 'tags').
+      `import { Memoize } from 'typescript-memoize'; class A { @Memoize({ 'tagz': [] }) get v() { return 1; } }`,
+      `import { Memoize } from 'typescript-memoize'; const tags = 'expiring';
+       class A { @Memoize({ [tags]: 1000 }) get v() { return 1; } }`,
     ],
     invalid: [
       {
@@ -340,6 +460,21 @@ class A { @MemoizeExpiring(1000, ['t']) get v() { return 1; } }`,
       {
         code: `import { MemoizeExpiring as ME } from 'typescript-memoize';
 class A { @ME({ tags: ['t'] }) get v() { return 1; } }`,
+        errors: [{ messageId: 'tags' }],
+      },
+      {
+        code: `import { Memoize } from 'typescript-memoize';
+class A { @Memoize({ 'tags': ['a'] }) get all() { return []; } }`,
+        errors: [{ messageId: 'tags', data: { decorator: 'Memoize', what: "getter 'all'", member: 'all' } }],
+      },
+      {
+        code: `import { Memoize } from 'typescript-memoize';
+class A { @Memoize({ ['tags']: ['a'] }) load() { return []; } }`,
+        errors: [{ messageId: 'tags', data: { decorator: 'Memoize', what: "zero-argument method 'load'", member: 'load' } }],
+      },
+      {
+        code: `import { Memoize } from 'typescript-memoize';
+class A { @Memoize({ [\`tags\`]: ['a'] }) get all() { return []; } }`,
         errors: [{ messageId: 'tags' }],
       },
     ].filter((test) => test.errors !== 0) as RuleTester.InvalidTestCase[],

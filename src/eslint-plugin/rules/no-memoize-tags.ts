@@ -7,15 +7,18 @@ import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { DEFAULT_TAG_DECORATORS } from '../defaults.js';
 import { configuredList, exportListSchema, matches, originOf } from '../imports.js';
-import { decoratedMethod, type DecoratorNode } from './shared.js';
+import { decoratedMethod, propertyKeyName, type DecoratorNode } from './shared.js';
 
+/**
+ * An options object with a `tags` key, however the key is spelled (`tags`,
+ * `'tags'`, `['tags']`). A computed `[tags]` names a variable whose value is
+ * not known here: not reported.
+ */
 function hasTags(call: ESTree.CallExpression): boolean {
   return call.arguments.some(
     (argument) =>
       argument.type === 'ObjectExpression' &&
-      argument.properties.some(
-        (property) => property.type === 'Property' && property.key.type === 'Identifier' && property.key.name === 'tags',
-      ),
+      argument.properties.some((property) => property.type === 'Property' && propertyKeyName(property) === 'tags'),
   );
 }
 

@@ -8,18 +8,13 @@ import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { DEFAULT_CACHE_OPTION_DECORATORS, DEFAULT_SHARED_DECORATORS } from '../defaults.js';
 import { configuredList, exportListSchema, matches, originOf } from '../imports.js';
-import { decoratedMethod, importFixes, type DecoratorNode } from './shared.js';
+import { decoratedMethod, importFixes, propertyKeyName, type DecoratorNode } from './shared.js';
 
 function hasCacheOption(call: ESTree.CallExpression): boolean {
   return call.arguments.some(
     (argument) =>
       argument.type === 'ObjectExpression' &&
-      argument.properties.some(
-        (property) =>
-          property.type === 'Property' &&
-          ((property.key.type === 'Identifier' && property.key.name === 'cache') ||
-            (property.key.type === 'Literal' && property.key.value === 'cache')),
-      ),
+      argument.properties.some((property) => property.type === 'Property' && propertyKeyName(property) === 'cache'),
   );
 }
 

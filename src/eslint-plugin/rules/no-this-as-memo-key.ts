@@ -8,7 +8,7 @@ import type { Rule, Scope } from 'eslint';
 import type * as ESTree from 'estree';
 import { DEFAULT_MEMOIZERS } from '../defaults.js';
 import { configuredList, exportListSchema, matches, originOf, type Export } from '../imports.js';
-import { innermostCallee } from './shared.js';
+import { innermostCallee, unwrapTypeSyntax } from './shared.js';
 
 function variableOf(scope: Scope.Scope | null, name: string): Scope.Variable | undefined {
   for (let s = scope; s !== null; s = s.upper) {
@@ -18,11 +18,21 @@ function variableOf(scope: Scope.Scope | null, name: string): Scope.Variable | u
   return undefined;
 }
 
+/**
+ * True when `node` is `this`, also behind type syntax (`this as any`, `this!`,
+ * `<any>this`, `this satisfies object`): the cast changes nothing at run time,
+ * the instance is still the key.
+ */
+function isThis(node: ESTree.Node | null | undefined): boolean {
+  return node != null && unwrapTypeSyntax(node).type === 'ThisExpression';
+}
+
 /** True when `node` is `this`, or an array literal holding `this` (a composite key). */
 function isThisKey(node: ESTree.Node | null | undefined): boolean {
   if (node == null) return false;
-  if (node.type === 'ThisExpression') return true;
-  return node.type === 'ArrayExpression' && node.elements.some((element) => element?.type === 'ThisExpression');
+  const key = unwrapTypeSyntax(node);
+  if (key.type === 'ThisExpression') return true;
+  return key.type === 'ArrayExpression' && key.elements.some(isThis);
 }
 
 /** A resolver function whose result is `this` (or contains it). */
@@ -64,7 +74,7 @@ export const noThisAsMemoKey: Rule.RuleModule = {
           return;
         }
         // mm(this, ...) where mm = memoizer(...).
-        if (node.callee.type !== 'Identifier' || !node.arguments.some((argument) => argument.type === 'ThisExpression')) {
+        if (node.callee.type !== 'Identifier' || !node.arguments.some(isThis)) {
           return;
         }
         const variable = variableOf(context.sourceCode.getScope(node), node.callee.name);
