@@ -31,8 +31,10 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
+    ignores: ['src/shared/**'],
     rules: {
-      // The library is platform-neutral: no Node-only modules.
+      // The core is platform-neutral: no Node-only modules. (The shared tier, a
+      // subpath for services, uses node:crypto.)
       'no-restricted-imports': ['error', { patterns: ['node:*'] }],
     },
   },

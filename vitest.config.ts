@@ -103,6 +103,11 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The shared tier's pure modules (codec, keys, breaker, guarded store), without Redis.
+        test: { name: 'shared', include: ['test/shared/**/*.test.ts'] },
+      },
+      {
+        extends: true,
         test: { name: 'model', include: ['test/model/**/*.test.ts'] },
       },
       {

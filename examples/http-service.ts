@@ -5,7 +5,8 @@
  *
  * `mode: 'naive'` swaps in what Python's lru_cache does (a module-level cache
  * keyed on the instance), so a soak can show the difference; `mode: 'none'`
- * caches nothing (the baseline).
+ * caches nothing (the baseline); `mode: 'weakmap'` memoizes every member by
+ * hand with module-level WeakMaps (the floor a benchmark compares @cached to).
  *
  * Run alone: `npx tsx examples/http-service.ts` and try
  * `curl 'http://127.0.0.1:3000/quote?sku=a&region=eu'`.
@@ -102,18 +103,79 @@ class NaiveQuoteService {
   }
 }
 
+const prices = new WeakMap<object, Map<string, number>>();
+const stocks = new WeakMap<object, Map<string, Promise<{ sku: string; available: number; service: object }>>>();
+const summaries = new WeakMap<object, { region: string; service: object }>();
+/** taxRate is shared per region (QuoteService scopes it by region), so its floor is keyed by region. */
+const taxRates = new Map<string, number>();
+
+/**
+ * The floor: QuoteService's members memoized by hand, each in a module-level
+ * WeakMap<instance, Map<argument, result>> (the getter: WeakMap<instance,
+ * value>), with the same bodies, results pointing back at their instance as
+ * QuoteService's do. No bound, no statistics, no invalidation: the least a
+ * per-instance cache can do.
+ */
+class WeakMapQuoteService {
+  readonly trace = new Array(256).fill(0);
+  constructor(
+    readonly requestId: number,
+    readonly region: string,
+  ) {}
+
+  price(sku: string): number {
+    let perSelf = prices.get(this);
+    if (perSelf === undefined) prices.set(this, (perSelf = new Map()));
+    let hit = perSelf.get(sku);
+    if (hit === undefined) perSelf.set(sku, (hit = (sku.length * 10 + this.requestId % 3) * (PRICES[this.region] ?? 1)));
+    return hit;
+  }
+
+  stock(sku: string): Promise<{ sku: string; available: number; service: object }> {
+    let perSelf = stocks.get(this);
+    if (perSelf === undefined) stocks.set(this, (perSelf = new Map()));
+    let hit = perSelf.get(sku);
+    if (hit === undefined) perSelf.set(sku, (hit = this.loadStock(sku)));
+    return hit;
+  }
+
+  private async loadStock(sku: string): Promise<{ sku: string; available: number; service: object }> {
+    await Promise.resolve();
+    return { sku, available: sku.charCodeAt(0) % 7, service: this };
+  }
+
+  get summary(): { region: string; service: object } {
+    let hit = summaries.get(this);
+    if (hit === undefined) summaries.set(this, (hit = { region: this.region, service: this }));
+    return hit;
+  }
+
+  taxRate(): number {
+    let hit = taxRates.get(this.region);
+    if (hit === undefined) taxRates.set(this.region, (hit = this.region === 'eu' ? 0.2 : 0.07));
+    return hit;
+  }
+}
+
 export interface RunningService {
   port: number;
   server: Server;
   close(): Promise<void>;
 }
 
-/** Starts the service on a free loopback port. */
-export type ServiceMode = 'cached' | 'naive' | 'none';
+/** Which QuoteService the handler creates: @cached, naive, no cache, or the hand-written WeakMap floor. */
+export type ServiceMode = 'cached' | 'naive' | 'none' | 'weakmap';
 
+/** Starts the service on a free loopback port. */
 export async function startService(options: { mode?: ServiceMode; port?: number } = {}): Promise<RunningService> {
   const Service =
-    options.mode === 'naive' ? NaiveQuoteService : options.mode === 'none' ? PlainQuoteService : QuoteService;
+    options.mode === 'naive'
+      ? NaiveQuoteService
+      : options.mode === 'none'
+        ? PlainQuoteService
+        : options.mode === 'weakmap'
+          ? WeakMapQuoteService
+          : QuoteService;
   let requestId = 0;
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');

@@ -51,6 +51,13 @@ const heapMb = () => process.memoryUsage().heapUsed / 2 ** 20;
 const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 const title = (text: string) => console.log(`\n\x1b[1m${text}\x1b[0m`);
 
+/**
+ * Counts the leak lab's collected services. One registry for the whole run: on
+ * Node 20, a FinalizationRegistry collected while cleanups are pending stops
+ * every cleanup in the process, so a registry per variant would be unsafe.
+ */
+const collectedServices = new FinalizationRegistry<{ collected: number }>((counted) => counted.collected++);
+
 /** Prints "Deleting instance ..." when an instance is collected, like the seed's __del__. */
 const deletions = new FinalizationRegistry<string>((label) => console.log(`   Deleting instance ... (${label})`));
 
@@ -201,14 +208,13 @@ async function leakLab(): Promise<void> {
     naiveCache.clear();
     await collectGarbage();
     const base = heapMb();
-    let collected = 0;
-    const counter = new FinalizationRegistry<void>(() => collected++);
+    const counted = { collected: 0 };
     const points: number[] = [0];
     // A batch of requests, in its own function so no local outlives it.
     const runBatch = () => {
       for (let i = 0; i < perBatch; i++) {
         const service = variant.make(); // one "request"
-        counter.register(service);
+        collectedServices.register(service, counted);
         service.compute(i % 10);
         service.compute(i % 10);
       }
@@ -220,7 +226,7 @@ async function leakLab(): Promise<void> {
       progressBar(`   ${variant.name.padEnd(15)}`, (batch + 1) / batches);
     }
     await collectGarbage();
-    series.push({ name: variant.name, points, collected, retainedMb: heapMb() - base });
+    series.push({ name: variant.name, points, collected: counted.collected, retainedMb: heapMb() - base });
   }
   console.log('');
   console.log(heapChart(series, perBatch));

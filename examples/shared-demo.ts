@@ -11,7 +11,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
-import { lruCache, sharedStats, type SharedEvent } from '../src/index.js';
+import { lruCache } from '../src/index.js';
+import { sharedStats, type SharedEvent, sharedTier } from '../src/shared/index.js';
 import { redisStore } from '../src/redis.js';
 import { RedisServer, findRedisServer } from '../scripts/redis-server.js';
 import { table } from './terminal.js';
@@ -67,7 +68,7 @@ line(`1. ${PROCESSES} processes ask for the same cold report (500 ms to compute)
 const rows: string[][] = [];
 for (const [mode, label] of [
   ['local', 'local cache only (each process alone)'],
-  ['shared', 'shared: { store: redisStore(client) }'],
+  ['shared', 'shared: sharedTier({ store: redisStore(client) })'],
   ['locked', 'shared + lock: { leaseMs, waitMs }'],
 ] as const) {
   const results = await stampede(mode);
@@ -90,13 +91,13 @@ await client.connect();
 const events: SharedEvent['type'][] = [];
 const lookup = lruCache(async (id: number) => (await sleep(20), { id }), {
   ttl: 60_000,
-  shared: {
+  shared: sharedTier({
     store: redisStore(client),
     namespace: 'outage',
     timeoutMs: 100,
     breaker: { failures: 3, cooldownMs: 1000 },
     onEvent: (event) => events.push(event.type),
-  },
+  }),
 });
 
 let next = 0;

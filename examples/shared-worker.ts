@@ -6,7 +6,8 @@
  */
 import { createInterface } from 'node:readline';
 import { createClient } from 'redis';
-import { lruCache, sharedStats } from '../src/index.js';
+import { lruCache } from '../src/index.js';
+import { sharedStats, sharedTier } from '../src/shared/index.js';
 import { redisStore } from '../src/redis.js';
 
 const mode = process.env.MODE as 'local' | 'shared' | 'locked';
@@ -24,11 +25,11 @@ async function dailyReport(day: string) {
   return { day, orders: 1234, revenue: 98_765_43n, computedBy: process.pid };
 }
 
-const shared = {
+const shared = sharedTier({
   store: redisStore(client),
   namespace: `demo-${process.env.RUN}`,
   lock: mode === 'locked' ? { leaseMs: 5000, waitMs: 3000 } : undefined,
-};
+});
 const report = lruCache(dailyReport, { ttl: 60_000, ...(mode === 'local' ? {} : { shared }) });
 
 process.stdout.write('ready\n');

@@ -10,9 +10,10 @@
  * {@link Membership} (a WeakRef to the cache and slot numbers), and a
  * FinalizationRegistry gives a collected cache's slots back.
  */
-import { describe } from './describe.js';
+import { BUDGET_BRAND } from './brands.js';
+import { readOptions, readPositiveInteger } from './read.js';
 import { RecencyList, type SlotOwner } from './store.js';
-import type { CacheInfo } from './types.js';
+import type { Budget, CacheInfo } from './types.js';
 
 /** What the budget needs from an attached cache. */
 export interface BudgetedCache {
@@ -29,45 +30,26 @@ export interface BudgetedCache {
 export class Membership {
   /** The budget slot of each of the cache's slots. */
   readonly budgetSlotOf: number[] = [];
-  constructor(readonly cache: WeakRef<BudgetedCache>) {}
+  constructor(
+    readonly cache: WeakRef<BudgetedCache>,
+    readonly budget: BudgetImpl,
+  ) {}
 }
 
 /**
- * A bound on the total number of entries across every cache that opts in
- * with `{ budget }`, evicting the globally least recently used entry.
- *
- * @example
- * const budget = createBudget({ maxSize: 10_000 });
- * class Pricing {
- *   @cached({ budget, maxSize: Infinity }) quote(sku: string) { ... }
- * }
- * budget.info(); // totals over every attached cache
+ * One registry for every budget's caches, for the life of the process (see
+ * cache.ts: on Node 20, a registry collected with cleanups pending stops all
+ * of them). A collected cache's entries leave its budget.
  */
-export interface Budget {
-  /** The bound on entries across every attached cache. */
-  readonly maxSize: number;
-  /**
-   * Totals over the live attached caches: hits, misses, the budget's maxSize,
-   * and entries held now.
-   * @example
-   * budget.info(); // { hits: 40, misses: 12, maxSize: 10000, currSize: 12 }
-   */
-  info(): CacheInfo;
-  /**
-   * Clears every attached cache (entries and counters).
-   * @example
-   * budget.clear();
-   */
-  clear(): void;
-}
+const collectedCaches = new FinalizationRegistry<Membership>((gone) => gone.budget.dropMember(gone));
 
 export class BudgetImpl implements Budget, SlotOwner {
+  readonly [BUDGET_BRAND] = true;
   private readonly list: RecencyList;
   /** Per budget slot: the membership it belongs to and the cache's slot. */
   private readonly owners: (Membership | undefined)[] = [];
   private readonly cacheSlots: number[] = [];
   private readonly members = new Set<Membership>();
-  private readonly forget = new FinalizationRegistry<Membership>((gone) => this.dropMember(gone));
 
   constructor(readonly maxSize: number) {
     this.list = new RecencyList(maxSize, this);
@@ -75,9 +57,9 @@ export class BudgetImpl implements Budget, SlotOwner {
 
   /** Attaches a cache; it is let go when the cache is collected. */
   join(cache: BudgetedCache): Membership {
-    const membership = new Membership(new WeakRef(cache));
+    const membership = new Membership(new WeakRef(cache), this);
     this.members.add(membership);
-    this.forget.register(cache, membership);
+    collectedCaches.register(cache, membership);
     return membership;
   }
 
@@ -119,6 +101,14 @@ export class BudgetImpl implements Budget, SlotOwner {
     for (const membership of this.members) membership.cache.deref()?.clear();
   }
 
+  /** The attached caches still alive (a group reaches its per-receiver caches through them). */
+  *attached(): IterableIterator<BudgetedCache> {
+    for (const membership of this.members) {
+      const cache = membership.cache.deref();
+      if (cache !== undefined) yield cache;
+    }
+  }
+
   /** The list needs room: the least recently used entry leaves its cache. */
   evictSlot(budgetSlot: number): void {
     const membership = this.owners[budgetSlot]!;
@@ -127,17 +117,12 @@ export class BudgetImpl implements Budget, SlotOwner {
   }
 
   /** A cache was collected: its entries leave the budget. */
-  private dropMember(membership: Membership): void {
+  dropMember(membership: Membership): void {
     this.members.delete(membership);
     for (const [slot, budgetSlot] of membership.budgetSlotOf.entries()) {
       if (budgetSlot !== undefined) this.leave(membership, slot);
     }
   }
-}
-
-/** Budgets made by createBudget; the option check uses it. */
-export function isBudget(value: unknown): value is BudgetImpl {
-  return value instanceof BudgetImpl;
 }
 
 /**
@@ -154,22 +139,12 @@ export function isBudget(value: unknown): value is BudgetImpl {
  * const budget = createBudget({ maxSize: 50_000 });
  * const geocode = lruCache(lookupAddress, { budget, maxSize: Infinity });
  * class Reports {
- *   @cached({ budget }) render(id: string) { ... }
+ *   @cached({ budget }) render(id: string) { return renderReport(id); }
  * }
  * budget.info(); // { hits, misses, maxSize: 50000, currSize }
  */
 export function createBudget(options: { maxSize: number }): Budget {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`createBudget: options must be an object with maxSize, received ${describe(options)}`);
-  }
-  for (const name of Object.keys(options)) {
-    if (name !== 'maxSize') throw new TypeError(`createBudget: unknown option '${name}'; the only option is 'maxSize'`);
-  }
-  const { maxSize } = options;
-  const rule = "option 'maxSize' must be a positive integer";
-  if (typeof maxSize !== 'number') throw new TypeError(`createBudget: ${rule}, received ${describe(maxSize)}`);
-  if (!Number.isInteger(maxSize) || maxSize <= 0) {
-    throw new RangeError(`createBudget: ${rule}, received ${describe(maxSize)}`);
-  }
-  return new BudgetImpl(maxSize);
+  const path = { caller: 'createBudget', prefix: '' };
+  const given = readOptions(path, options, ['maxSize']);
+  return new BudgetImpl(readPositiveInteger(path, 'maxSize', given.maxSize));
 }

@@ -1,9 +1,11 @@
 /**
- * One cache: an argument trie over a recency list, with Python's counters.
+ * One cache: an argument trie over a recency list, with Python's counters,
+ * and the protocol of a miss (count, compute, store unless cleared meanwhile).
  *
- * A wrapped function has one of these per scope (per receiver, per scope key,
- * or one shared). It knows argument lists and values, nothing about receivers,
- * decorators or promises.
+ * It knows argument lists and values, nothing about receivers or decorators.
+ * A wrapped function has one for calls without a receiver, one for primitive
+ * scope keys (keyed by the scope key and the arguments), and one per receiver
+ * that outgrows its small record (record.ts).
  *
  * Storage per slot (parallel arrays, indexed by the list's slots):
  * - all-primitive path: `values[slot]` is the value, `leafKeys[slot]` its key
@@ -13,7 +15,16 @@
  *   path's anchor (see keys.ts). The cache holds nothing that keeps the entry,
  *   its value or its arguments alive; a FinalizationRegistry gives the slot
  *   back once the GC has taken them.
+ *
+ * Expiry (ttl) is checked on every hit against the coarse clock (clock.ts);
+ * expired entries are also reclaimed by the cache's own writes: once the
+ * writes since the last sweep reach the number of entries that sweep left,
+ * the next write sweeps (amortised O(1) per write), so a cache written once
+ * per key holds at most about twice its live entries. No timer is involved.
  */
+import { isThenable, watchSettlement, type ExpiryOf, type PendingHolder } from './async.js';
+import type { BudgetImpl, BudgetedCache, Membership } from './budget.js';
+import { hitNow, preciseNow } from './clock.js';
 import {
   TrieNode,
   WeakEntry,
@@ -29,20 +40,45 @@ import {
   uncountEntry,
   type Leaf,
 } from './keys.js';
-import type { BudgetImpl, BudgetedCache, Membership } from './budget.js';
 import { RecencyList, type SlotOwner } from './store.js';
 
 /** Returned by lookups that find no usable entry: `undefined` is a valid result. */
 export const MISS: unique symbol = Symbol('lru-memo.miss');
-export type Miss = typeof MISS;
+type Miss = typeof MISS;
+
+/** Where a cache that belongs to one receiver reports its entry count (see scope.ts). */
+export interface Tally {
+  add(delta: number): void;
+}
+
+/**
+ * What a miss runs: the function, or (with a tier) a load through the tier.
+ * `keys` is what the cache keys the call by: the arguments, or the one value
+ * option `key` returned.
+ */
+export type Compute = (receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, keyCount: number) => unknown;
+
+/** How a collected weak entry finds its cache again, without keeping the cache alive. */
+class CacheHandle {
+  constructor(readonly cache: WeakRef<Cache>) {}
+}
 
 /** What the cache holds for a weakly held slot; also the finalization token. */
 class WeakSlot {
   constructor(
     readonly ref: WeakRef<WeakEntry>,
     readonly slot: number,
+    readonly handle: CacheHandle,
   ) {}
 }
+
+/**
+ * One registry for every cache's weak entries, for the life of the process:
+ * on Node 20 (V8 11.3), a FinalizationRegistry collected while it has
+ * cleanups pending stops every cleanup in the process, so a registry per
+ * cache (which goes when its function goes) is not safe.
+ */
+const collectedEntries = new FinalizationRegistry<WeakSlot>((held) => held.handle.cache.deref()?.reclaim(held));
 
 /** A copy of `array` with exactly `length` elements (new ones undefined). */
 function resized<T>(array: T[], length: number): T[] {
@@ -58,29 +94,35 @@ const NO_SLOT = -1;
 /** Shared by every cache without a ttl; never written (writes are guarded by ttl !== 0). */
 const NO_EXPIRIES: number[] = [];
 
+/** Sweeps wait for at least this many writes, so tiny caches do not sweep on every write. */
+const MIN_WRITES_BETWEEN_SWEEPS = 16;
+
 /** The trie depth of an argument list: a zero-argument call still has one leaf. */
 function depthOf(argumentCount: number): number {
   return argumentCount === 0 ? 1 : argumentCount;
 }
 
-export class Cache implements BudgetedCache, SlotOwner {
+export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   hits = 0;
   misses = 0;
-  /** Bumped by clear(): a call that started before it does not store its result. */
-  epoch = 0;
-  /** Bumped by every store: a call that sees it unchanged knows its key is still absent. */
-  writes = 0;
   /**
    * Hits on a promise still pending (calls that joined a running call).
    * Counted only with a ttl, where a pending entry's expiry is Infinity: the
    * hit path reads the expiry anyway, so this costs one comparison.
    */
   pendingHits = 0;
+  /** Bumped by clear(): a call that started before it does not store its result. */
+  private epoch = 0;
+  /** Bumped by every store: a call that sees it unchanged knows its key is still absent. */
+  private writes = 0;
+  /** Writes since expired entries were last swept (ttl caches only). */
+  private writesSinceSweep = 0;
+  /** Writes after which the next sweep is due: the entries the last sweep left (at least MIN_WRITES_BETWEEN_SWEEPS). */
+  private sweepDue = MIN_WRITES_BETWEEN_SWEEPS;
 
   /**
    * One trie root per argument count. Arrays here start at the length they
-   * need: a first write into `[]` makes V8 reserve about 17 elements, which
-   * per-instance caches would pay for by the thousand.
+   * need: a first write into `[]` makes V8 reserve about 17 elements.
    */
   private roots: (TrieNode | undefined)[] = [undefined, undefined];
   /** The slot of the zero-argument entry, or NO_SLOT. */
@@ -91,15 +133,15 @@ export class Cache implements BudgetedCache, SlotOwner {
   private values: unknown[] = [null];
   /**
    * The node a slot's leaf hangs from (or a weak entry's anchor), only where it
-   * is not the one-argument root: single-argument caches, the common case,
-   * never allocate this array.
+   * is not the one-argument root: single-argument caches never allocate this.
    */
   private owners: (TrieNode | undefined)[] | undefined = undefined;
   private leafKeys: unknown[] = [undefined];
-  /** Expiry time per strong slot; a shared empty array (never written) when ttl is 0. */
+  /** Expiry per strong slot on the clock's scale; a shared empty array (never written) when ttl is 0. */
   private expiries: number[] = NO_EXPIRIES;
   private readonly list: RecencyList;
-  private registry: FinalizationRegistry<WeakSlot> | undefined = undefined;
+  /** Created with the first weak entry: how its finalization finds this cache. */
+  private handle: CacheHandle | undefined = undefined;
   private readonly bounded: boolean;
   /** No ttl and no budget: a hit only counts and refreshes recency. */
   private readonly plain: boolean;
@@ -113,6 +155,10 @@ export class Cache implements BudgetedCache, SlotOwner {
     readonly ttl: number,
     /** A bound shared with other caches, if any. */
     private readonly budget: BudgetImpl | undefined = undefined,
+    /** The local expiry a tier imposes on a promise's value, if the function has a tier. */
+    private readonly expiryOf: ExpiryOf | undefined = undefined,
+    /** Told of every change in the number of entries (caches of one receiver). */
+    readonly tally: Tally | undefined = undefined,
   ) {
     this.bounded = maxSize !== Infinity;
     this.plain = ttl === 0 && budget === undefined;
@@ -123,11 +169,7 @@ export class Cache implements BudgetedCache, SlotOwner {
 
   // ---- lookups: a value, or MISS ------------------------------------------
 
-  /**
-   * Lookup specialised for no arguments (getters). The entry also hangs in
-   * roots[0] like any other; `zeroSlot` is a shortcut to its slot (a
-   * zero-argument path has no object, so its leaf is always a slot).
-   */
+  /** Lookup specialised for no arguments (getters): `zeroSlot` is a shortcut to the one leaf. */
   get0(): unknown {
     const slot = this.zeroSlot;
     return slot === NO_SLOT ? MISS : this.hitSlot(slot);
@@ -178,24 +220,28 @@ export class Cache implements BudgetedCache, SlotOwner {
   }
 
   /** Lookup for any argument count. */
-  get(args: ArrayLike<unknown>, count: number): unknown {
-    const leaf = findLeaf(this.roots[count], args, depthOf(count));
+  get(keys: ArrayLike<unknown>, count: number): unknown {
+    const leaf = findLeaf(this.roots[count], keys, depthOf(count));
     if (leaf === undefined) return MISS;
     return typeof leaf === 'number' ? this.hitSlot(leaf) : this.hitEntry(leaf);
   }
 
   private hitSlot(slot: number): unknown {
-    if (this.plain) {
-      this.hits++;
-      if (this.bounded) this.list.touch(slot);
-      return this.values[slot];
-    }
+    if (!this.plain) return this.hitChecked(slot, this.ttl === 0 ? Infinity : this.expiries[slot]!);
+    this.hits++;
+    if (this.bounded) this.list.touch(slot);
+    return this.values[slot];
+  }
+
+  /**
+   * A hit on a cache with a ttl or a budget, for the entry in `slot` expiring
+   * at `expires`. Kept apart from `hitSlot` so the plain hit stays small, and
+   * small itself (the expired case is a call of its own) so V8 inlines the
+   * whole path into the caller.
+   */
+  private hitChecked(slot: number, expires: number): unknown {
     if (this.ttl !== 0) {
-      const expires = this.expiries[slot]!;
-      if (expires <= Date.now()) {
-        this.remove(slot);
-        return MISS;
-      }
+      if (!(expires > hitNow(this.hits))) return this.expired(slot);
       if (expires === Infinity) this.pendingHits++;
     }
     this.hits++;
@@ -205,78 +251,101 @@ export class Cache implements BudgetedCache, SlotOwner {
   }
 
   private hitEntry(entry: WeakEntry): unknown {
-    if (this.ttl !== 0) {
-      if (entry.expires <= Date.now()) {
-        this.remove(entry.slot);
-        return MISS;
-      }
-      if (entry.expires === Infinity) this.pendingHits++;
-    }
-    this.hits++;
-    if (this.bounded) this.list.touch(entry.slot);
-    if (this.membership !== undefined) this.budget!.touch(this.membership, entry.slot);
-    return entry.value;
+    const value = this.hitChecked(entry.slot, entry.expires);
+    return value === MISS ? MISS : entry.value;
   }
 
-  // ---- writes ---------------------------------------------------------------
+  /** A lookup found an expired entry: it goes, and the call is a miss. */
+  private expired(slot: number): Miss {
+    this.remove(slot);
+    return MISS;
+  }
+
+  // ---- the miss protocol ----------------------------------------------------
 
   /**
-   * Stores `value` for the argument list, evicting the least recently used
-   * entry when full. If the list already has an entry (a re-entrant call
-   * stored it while this one ran), that entry is kept, as CPython does.
-   *
-   * @param knownAbsent the caller saw a miss and `writes` has not moved since,
-   *   so the existence check can be skipped.
-   * @param pending the value is an unsettled promise: its ttl starts when
-   *   `settled()` reports it fulfilled, not now.
-   * @returns the slot it was stored in, or -1 when nothing was stored
+   * A miss: count it, compute, and store the result, unless the cache was
+   * cleared while it ran (the clear wins). A throw propagates, unstored.
+   * `knownAbsent` for the store comes from `writes`: if nothing was stored
+   * while computing, the key is still absent and need not be looked up again.
    */
-  set(args: ArrayLike<unknown>, count: number, value: unknown, knownAbsent = false, pending = false): number {
-    if (this.maxSize === 0) return -1; // maxSize 0: every call is a miss, nothing is kept
+  fill(compute: Compute, receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, count: number): unknown {
+    this.misses++;
+    const { epoch, writes } = this;
+    const value = compute(receiver, args, keys, count);
+    if (this.epoch === epoch) this.store(keys, count, value, this.writes === writes);
+    return value;
+  }
+
+  /** `fill` for one argument and the plain function: no argument array on the miss path either. */
+  fill1(fn: (this: unknown, a: unknown) => unknown, receiver: unknown, a: unknown): unknown {
+    this.misses++;
+    const { epoch, writes } = this;
+    const value = fn.call(receiver, a);
+    if (this.epoch === epoch) this.store1(a, value, this.writes === writes);
+    return value;
+  }
+
+  /**
+   * Stores `value` for the key list, evicting the least recently used entry
+   * when full. If the list already has an entry (a re-entrant call stored it
+   * while this one ran), that entry is kept, as CPython does. A thenable is
+   * stored pending (no expiry until it fulfils) and watched.
+   */
+  store(keys: ArrayLike<unknown>, count: number, value: unknown, knownAbsent: boolean): void {
+    if (this.maxSize === 0) return; // maxSize 0: every call is a miss, nothing is kept
     const depth = depthOf(count);
-    if (!knownAbsent && findLeaf(this.roots[count], args, depth) !== undefined) return -1;
+    if (!knownAbsent && findLeaf(this.roots[count], keys, depth) !== undefined) return;
     // Take the slot before walking: evicting may prune the very nodes we would use.
     const slot = this.takeSlot();
     const root = (this.roots[count] ??= new TrieNode(undefined, undefined));
     if (count === 1) this.root1 = root;
-    const owner = ownerFor(root, args, depth);
-    const firstObject = firstObjectKey(args, depth);
+    const owner = ownerFor(root, keys, depth);
+    const firstObject = firstObjectKey(keys, depth);
     const anchor = firstObject < 0 ? undefined : anchorOf(owner, depth, firstObject);
-    this.place(slot, owner, args[depth - 1], value, anchor, pending);
+    this.place(slot, owner, keys[depth - 1], value, anchor, undefined);
     if (count === 0) this.zeroSlot = slot;
-    return slot;
   }
 
-  /** `set` specialised for one argument (or one custom key): no arrays, no walk. */
-  set1(a: unknown, value: unknown, knownAbsent: boolean, pending: boolean): number {
-    if (this.maxSize === 0) return -1;
-    if (!knownAbsent && this.roots[1] !== undefined && childOf(this.roots[1], a) !== undefined) return -1;
+  /** `store` specialised for one key: no arrays, no walk. */
+  store1(a: unknown, value: unknown, knownAbsent: boolean): void {
+    if (this.maxSize === 0) return;
+    if (!knownAbsent && this.root1 !== undefined && childOf(this.root1, a) !== undefined) return;
     const slot = this.takeSlot(); // eviction never removes a root
     const root = (this.root1 ??= this.roots[1] ??= new TrieNode(undefined, undefined));
-    this.place(slot, root, a, value, isObjectLike(a) ? root : undefined, pending);
-    return slot;
+    this.place(slot, root, a, value, isObjectLike(a) ? root : undefined, undefined);
   }
 
   /**
-   * What identifies the entry now in `slot`: the value itself for a strong
-   * entry, its WeakSlot for a weak one. A later `settled()` acts only if the
-   * slot still holds the same token (not evicted, cleared or replaced since).
+   * Takes over an entry from a receiver's small record that outgrew it
+   * (record.ts): same value, same expiry, still pending if it was. The
+   * cache is empty and the keys primitive when this is called.
    */
-  tokenAt(slot: number): unknown {
-    return this.values[slot];
+  adopt(keys: ArrayLike<unknown>, count: number, value: unknown, expires: number): void {
+    const slot = this.takeSlot();
+    const root = (this.roots[count] ??= new TrieNode(undefined, undefined));
+    if (count === 1) this.root1 = root;
+    this.place(slot, ownerFor(root, keys, depthOf(count)), keys[depthOf(count) - 1], value, undefined, expires);
+    if (count === 0) this.zeroSlot = slot;
+  }
+
+  // ---- settlement of stored promises ---------------------------------------
+
+  holds(slot: number, token: unknown): boolean {
+    return this.values[slot] === token;
   }
 
   /**
    * A stored promise settled: fulfilled starts its ttl (ending at `notAfter`
    * at the latest); rejected removes it, so the next call runs again. Nothing
-   * happens if the entry is gone.
+   * happens if the slot no longer holds it.
    */
-  settled(slot: number, token: unknown, fulfilled: boolean, notAfter = Infinity): void {
+  settled(slot: number, token: unknown, fulfilled: boolean, notAfter: number): void {
     if (this.values[slot] !== token) return;
     if (!fulfilled) {
       this.remove(slot);
     } else if (this.ttl !== 0) {
-      const expires = Math.min(Date.now() + this.ttl, notAfter);
+      const expires = Math.min(preciseNow() + this.ttl, notAfter);
       if (token instanceof WeakSlot) {
         const entry = token.ref.deref();
         if (entry !== undefined) entry.expires = expires;
@@ -286,12 +355,102 @@ export class Cache implements BudgetedCache, SlotOwner {
     }
   }
 
+  // ---- removal ----------------------------------------------------------------
+
+  /**
+   * Removes the entry for the key list. True if a usable entry was removed
+   * (an expired one is removed too, but reports false). Counters unchanged.
+   */
+  delete(keys: ArrayLike<unknown>, count: number): boolean {
+    const leaf = findLeaf(this.roots[count], keys, depthOf(count));
+    if (leaf === undefined) return false;
+    const fresh = this.isFresh(leaf);
+    this.remove(typeof leaf === 'number' ? leaf : leaf.slot);
+    return fresh;
+  }
+
+  /**
+   * A pure peek: true if a call with this key list would be a hit now (a
+   * pending promise counts). No recency refresh, no counters, no removal.
+   */
+  has(keys: ArrayLike<unknown>, count: number): boolean {
+    const leaf = findLeaf(this.roots[count], keys, depthOf(count));
+    return leaf !== undefined && this.isFresh(leaf);
+  }
+
+  /**
+   * The distinct first keys of entries with `count` keys (a cache of
+   * primitive scope keys: the scope keys in use).
+   */
+  firstKeys(count: number): unknown[] {
+    const root = this.roots[count];
+    return root?.strong === undefined ? [] : [...root.strong.keys()];
+  }
+
+  /**
+   * Removes every entry whose key list starts with `first` (one primitive
+   * scope key of a keyed cache); counters unchanged. O(entries).
+   */
+  deleteFirstKey(first: unknown): void {
+    this.delete([first], 1); // a zero-argument member: the scope key is the whole key
+    for (let count = 2; count < this.roots.length; count++) {
+      const node = this.roots[count]?.strong?.get(first);
+      if (node === undefined) continue;
+      for (const slot of [...this.list.slotsOldestFirst()]) {
+        for (let n: TrieNode | undefined = this.ownerOf(slot); n !== undefined; n = n.parent) {
+          if (n === node) {
+            this.remove(slot);
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  private isFresh(leaf: Leaf): boolean {
+    if (this.ttl === 0) return true;
+    const expires = typeof leaf === 'number' ? this.expiries[leaf]! : leaf.expires;
+    return expires > preciseNow();
+  }
+
+  /** Drops every entry and resets the counters. */
+  clear(): void {
+    if (this.membership !== undefined) {
+      for (const slot of this.list.slotsOldestFirst()) this.budget!.leave(this.membership, slot);
+    }
+    this.tally?.add(-this.list.size);
+    this.epoch++;
+    this.hits = this.misses = this.pendingHits = 0;
+    this.writesSinceSweep = 0;
+    this.roots = [undefined, undefined];
+    this.root1 = undefined;
+    this.zeroSlot = NO_SLOT;
+    this.values = [null];
+    this.owners = undefined;
+    this.leafKeys = [undefined];
+    this.expiries = this.ttl === 0 ? NO_EXPIRIES : [];
+    this.list.clear();
+    // Pending finalizations and settlements find their token gone from `values` and do nothing.
+  }
+
+  /**
+   * Entries currently usable: expired entries, and weak entries whose
+   * argument the GC already took, are removed first so they are not counted.
+   */
+  get size(): number {
+    if (this.ttl !== 0 || this.handle !== undefined) this.sweep();
+    return this.list.size;
+  }
+
+  // ---- internals -------------------------------------------------------------
+
   /**
    * A free slot, evicting this cache's least recently used entry if full and
    * then, with a budget, the globally least recently used one if the budget
    * is full (possibly from this very cache: hence before any path is built).
    */
   private takeSlot(): number {
+    if (this.ttl !== 0 && ++this.writesSinceSweep >= this.sweepDue) this.sweep();
     const slot = this.list.allocate();
     if (slot >= this.values.length) this.growPayload();
     if (this.membership !== undefined) this.budget!.admit(this.membership, slot);
@@ -312,7 +471,8 @@ export class Cache implements BudgetedCache, SlotOwner {
   /**
    * Hangs a new leaf under `owner`. `anchor` is undefined for an all-primitive
    * path (the value goes in the slot arrays) and the path's anchor otherwise
-   * (the value goes in a weakly held entry).
+   * (the value goes in a weakly held entry). `expires` is given when adopting
+   * an entry; otherwise it is computed here (Infinity while a promise is pending).
    */
   private place(
     slot: number,
@@ -320,87 +480,36 @@ export class Cache implements BudgetedCache, SlotOwner {
     leafKey: unknown,
     value: unknown,
     anchor: TrieNode | undefined,
-    pending: boolean,
+    expires: number | undefined,
   ): void {
     this.writes++;
-    const expires = this.ttl === 0 || pending ? Infinity : Date.now() + this.ttl;
+    // An adopted entry keeps its expiry; it is watched only if still pending (expiry Infinity).
+    const pending = (expires === undefined || expires === Infinity) && isThenable(value);
+    expires ??= this.ttl === 0 || pending ? Infinity : preciseNow() + this.ttl;
+    let token: unknown = value;
     if (anchor === undefined) {
       setChild(owner, leafKey, slot);
       this.values[slot] = value;
       this.leafKeys[slot] = leafKey;
       this.setOwner(slot, owner);
-      if (this.ttl !== 0) this.expiries[slot] = expires; // pending: Infinity until fulfilled
+      if (this.ttl !== 0) this.expiries[slot] = expires;
     } else {
       const entry = new WeakEntry(value, slot, expires, owner, leafKey);
       setChild(owner, leafKey, entry);
-      const held = new WeakSlot(new WeakRef(entry), slot);
+      const held = new WeakSlot(new WeakRef(entry), slot, (this.handle ??= new CacheHandle(new WeakRef(this))));
+      token = held;
       this.values[slot] = held;
       this.setOwner(slot, anchor);
-      this.registry ??= new FinalizationRegistry((collected) => this.reclaim(collected));
-      this.registry.register(entry, held, held);
+      collectedEntries.register(entry, held, held);
     }
     countEntry(owner);
+    this.tally?.add(1);
+    if (pending) watchSettlement(this, slot, token, value, this.expiryOf);
   }
-
-  /**
-   * Removes the entry for the argument list. True if a usable entry was
-   * removed (an expired one is removed too, but reports false). Counters
-   * are unchanged.
-   */
-  delete(args: ArrayLike<unknown>, count: number): boolean {
-    const leaf = findLeaf(this.roots[count], args, depthOf(count));
-    if (leaf === undefined) return false;
-    const fresh = this.isFresh(leaf);
-    this.remove(typeof leaf === 'number' ? leaf : leaf.slot);
-    return fresh;
-  }
-
-  /**
-   * A pure peek: true if a call with this argument list would be a hit now
-   * (a pending promise counts). No recency refresh, no counters, no removal.
-   */
-  has(args: ArrayLike<unknown>, count: number): boolean {
-    const leaf = findLeaf(this.roots[count], args, depthOf(count));
-    return leaf !== undefined && this.isFresh(leaf);
-  }
-
-  private isFresh(leaf: Leaf): boolean {
-    if (this.ttl === 0) return true;
-    const expires = typeof leaf === 'number' ? this.expiries[leaf]! : leaf.expires;
-    return expires > Date.now();
-  }
-
-  /** Drops every entry and resets the counters. */
-  clear(): void {
-    if (this.membership !== undefined) {
-      for (const slot of this.list.slotsOldestFirst()) this.budget!.leave(this.membership, slot);
-    }
-    this.epoch++;
-    this.hits = this.misses = this.pendingHits = 0;
-    this.roots = [undefined, undefined];
-    this.root1 = undefined;
-    this.zeroSlot = NO_SLOT;
-    this.values = [null];
-    this.owners = undefined;
-    this.leafKeys = [undefined];
-    this.expiries = this.ttl === 0 ? NO_EXPIRIES : [];
-    this.list.clear();
-    // Pending finalizations find their WeakSlot gone from `values` and do nothing.
-  }
-
-  /**
-   * Entries currently usable: expired entries, and weak entries whose
-   * argument the GC already took, are removed first so they are not counted.
-   */
-  get size(): number {
-    if (this.ttl !== 0 || this.registry !== undefined) this.sweep();
-    return this.list.size;
-  }
-
-  // ---- internals -------------------------------------------------------------
 
   private sweep(): void {
-    const now = Date.now();
+    this.writesSinceSweep = 0;
+    const now = preciseNow();
     const stale: number[] = [];
     for (const slot of this.list.slotsOldestFirst()) {
       const payload = this.values[slot];
@@ -412,6 +521,7 @@ export class Cache implements BudgetedCache, SlotOwner {
       }
     }
     for (const slot of stale) this.remove(slot);
+    this.sweepDue = Math.max(MIN_WRITES_BETWEEN_SWEEPS, this.list.size);
   }
 
   private remove(slot: number): void {
@@ -424,7 +534,7 @@ export class Cache implements BudgetedCache, SlotOwner {
     const payload = this.values[slot];
     const owner = this.ownerOf(slot);
     if (payload instanceof WeakSlot) {
-      this.registry!.unregister(payload);
+      collectedEntries.unregister(payload);
       const entry = payload.ref.deref();
       if (entry !== undefined) {
         deleteChild(entry.owner, entry.key);
@@ -440,6 +550,7 @@ export class Cache implements BudgetedCache, SlotOwner {
     if (this.owners !== undefined) this.owners[slot] = undefined;
     if (slot === this.zeroSlot) this.zeroSlot = NO_SLOT;
     if (this.membership !== undefined) this.budget!.leave(this.membership, slot);
+    this.tally?.add(-1);
   }
 
   /**
@@ -469,7 +580,7 @@ export class Cache implements BudgetedCache, SlotOwner {
   }
 
   /** Finalization: a weak entry was collected; give its slot back. */
-  private reclaim(held: WeakSlot): void {
+  reclaim(held: WeakSlot): void {
     const slot = held.slot;
     if (this.values[slot] !== held) return; // already evicted, or cleared since
     uncountEntry(this.ownerOf(slot));
@@ -477,5 +588,6 @@ export class Cache implements BudgetedCache, SlotOwner {
     if (this.owners !== undefined) this.owners[slot] = undefined;
     if (this.membership !== undefined) this.budget!.leave(this.membership, slot);
     this.list.release(slot);
+    this.tally?.add(-1);
   }
 }

@@ -20,7 +20,7 @@
    the decorated method's own types instead of widening them. */
 import { MEMBER_OPTIONS, describe, readSettings, type Settings } from './options.js';
 import type { AnyFunction, LruCacheOptions } from './types.js';
-import { createCachedFunction } from './wrap.js';
+import { createCachedFunction, groupOf } from './wrap.js';
 
 /**
  * Options for {@link cached}: everything {@link lruCache} takes, plus `scope`.
@@ -73,8 +73,10 @@ export interface CachedDecorator<This = any> {
  * - Getters: computed once per instance (Python's `cached_property`); a getter
  *   that throws is not cached. Reset with `cacheClear(obj, 'name')`.
  * - Async methods: the promise is cached.
- * - Fields, setters, auto-accessors and classes: a TypeError when the class is
- *   defined.
+ * - TC39 `#private` methods and getters: inspect and clear them with their
+ *   name as written, `cacheInfo(obj, '#name')`.
+ * - Fields, setters, auto-accessors, classes, and `@cached` twice on one
+ *   member: a TypeError when the class is defined.
  *
  * @example
  * import { cached, cacheInfo } from 'lru-memo';
@@ -128,8 +130,12 @@ function decorateStandard(settings: Settings, value: unknown, context: Decorator
   const name = 'name' in context && context.name !== undefined ? memberName(context.name) : nameOfClass(value);
   switch (context.kind) {
     case 'method':
-    case 'getter':
-      return createCachedFunction(value as AnyFunction, settings, '@cached', plainName(context.name));
+    case 'getter': {
+      refuseStacking(value, name);
+      const cachedMember = createCachedFunction(value as AnyFunction, settings, '@cached', plainName(context.name), true);
+      if (context.private) registerPrivate(context.name as string, cachedMember, context.access as PrivateAccess);
+      return cachedMember;
+    }
     case 'accessor':
       throw misplaced('auto-accessor', name, 'an auto-accessor already stores its value; cache a getter instead');
     default:
@@ -146,12 +152,31 @@ function decorateLegacy(
   const name = memberName(key);
   if (descriptor === undefined) throw misplaced('field', name);
   if (typeof descriptor.value === 'function') {
-    return { ...descriptor, value: createCachedFunction(descriptor.value as AnyFunction, settings, '@cached', plainName(key)) };
+    refuseStacking(descriptor.value, name);
+    return { ...descriptor, value: createCachedFunction(descriptor.value as AnyFunction, settings, '@cached', plainName(key), true) };
+  }
+  if (typeof descriptor.set === 'function' && typeof descriptor.get !== 'function') throw misplaced('setter', name);
+  if (typeof descriptor.set === 'function') {
+    // Legacy decorators hand over the getter and setter together, wherever the decorator was written.
+    throw misplaced(
+      'accessor',
+      `${name} with a setter`,
+      'experimentalDecorators pass the getter and setter together, and a cached getter would ignore later writes; ' +
+        'cache a getter that has no setter',
+    );
   }
   if (typeof descriptor.get === 'function') {
-    return { ...descriptor, get: createCachedFunction(descriptor.get as AnyFunction, settings, '@cached', plainName(key)) };
+    refuseStacking(descriptor.get, name);
+    return { ...descriptor, get: createCachedFunction(descriptor.get as AnyFunction, settings, '@cached', plainName(key), true) };
   }
-  throw misplaced(typeof descriptor.set === 'function' ? 'setter' : 'field', name);
+  throw misplaced('field', name);
+}
+
+/** `@cached @cached`: two caches, one of which `cacheClear` would never reach. Refused. */
+function refuseStacking(member: unknown, name: string): void {
+  if (groupOf(member) !== undefined) {
+    throw new TypeError(`@cached cannot be applied twice to ${name}: one @cached already caches it`);
+  }
 }
 
 function misplaced(kind: string, name: string, why?: string): TypeError {
@@ -166,6 +191,46 @@ function plainName(key: string | symbol): string {
 
 function memberName(key: string | symbol): string {
   return typeof key === 'symbol' ? `[${key.toString()}]` : `'${key}'`;
+}
+
+/** How a TC39 decorator reaches a `#private` member of an object. */
+interface PrivateAccess {
+  has(object: object): boolean;
+}
+
+/**
+ * Cached `#private` members, by name as written ('#load'): weak references to
+ * their cached functions, registered once per class definition, never per
+ * instance. Each function's brand check is kept in a WeakMap keyed by the
+ * function (it closes over the class, which must stay collectable); entries
+ * whose class was collected are dropped when met.
+ */
+const privateMembers = new Map<string, WeakRef<AnyFunction>[]>();
+const privateAccess = new WeakMap<AnyFunction, PrivateAccess>();
+
+function registerPrivate(name: string, member: AnyFunction, access: PrivateAccess): void {
+  privateAccess.set(member, access);
+  const members = privateMembers.get(name) ?? [];
+  members.push(new WeakRef(member));
+  privateMembers.set(name, members);
+}
+
+/**
+ * The cached `#private` members of `object`: every one when `name` is
+ * undefined, else the one with that name (as written, with its '#').
+ */
+export function privateMembersOf(object: object, name?: string): AnyFunction[] {
+  const found: AnyFunction[] = [];
+  for (const [key, members] of privateMembers) {
+    if (name !== undefined && key !== name) continue;
+    for (let i = members.length - 1; i >= 0; i--) {
+      const member = members[i]!.deref();
+      if (member === undefined) members.splice(i, 1);
+      else if (privateAccess.get(member)?.has(object) === true) found.push(member);
+    }
+    if (members.length === 0) privateMembers.delete(key);
+  }
+  return found;
 }
 
 function nameOfClass(value: unknown): string {

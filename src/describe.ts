@@ -29,5 +29,6 @@ function describeObject(value: object): string {
   } catch {
     return 'an object';
   }
-  return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name} instance` : 'an object';
+  if (typeof name !== 'string' || name === '' || name === 'Object') return 'an object';
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} instance`;
 }

@@ -3,19 +3,23 @@
  * bounded memoization for functions and class members that never keeps an
  * instance or an argument object alive.
  *
+ * Optional tiers live behind their own subpaths and are never imported here:
+ * `lru-memo/shared` (a tier shared by every process), `lru-memo/redis` (its
+ * Redis store), `lru-memo/eslint-plugin`.
+ *
  * @packageDocumentation
  */
 export { cache, lruCache } from './wrap.js';
-export { createBudget, type Budget } from './budget.js';
+export { createBudget } from './budget.js';
 export { cached, type CachedDecorator, type CachedOptions } from './decorate.js';
-export {
-  cacheClear,
-  cacheContains,
-  cacheInfo,
-  cacheInvalidate,
-  sharedStats,
-  type MemberName,
-} from './introspect.js';
-export { taggedJsonCodec, type SharedCodec } from './shared/codec.js';
-export type { SharedEvent, SharedOptions, SharedStats, SharedStore } from './shared/types.js';
-export type { AnyFunction, CacheControl, CachedFunction, CacheInfo, CacheParameters, LruCacheOptions } from './types.js';
+export { cacheClear, cacheContains, cacheInfo, cacheInvalidate, type MemberName } from './introspect.js';
+export type { AttachedTier, Tier, TierContext } from './tier.js';
+export type {
+  AnyFunction,
+  Budget,
+  CacheControl,
+  CachedFunction,
+  CacheInfo,
+  CacheParameters,
+  LruCacheOptions,
+} from './types.js';

@@ -4,17 +4,23 @@
  * `cacheClear(...)` likewise, `cacheClear(instance)` for all its members, and
  * `cacheInvalidate` / `cacheContains` for one entry of a member.
  *
- * Members are found through property descriptors along the prototype chain, so
- * a cached getter is never invoked just to be inspected.
+ * Members are found through property descriptors along the prototype chain,
+ * so a cached getter is never invoked just to be inspected; TC39 `#private`
+ * members by their name as written ('#load'), through the registry the
+ * decorator keeps (decorate.ts).
  */
+import { privateMembersOf } from './decorate.js';
 import { describe } from './options.js';
 import type { CacheGroup } from './scope.js';
-import type { SharedStats } from './shared/types.js';
+import type { AttachedTier } from './tier.js';
 import type { AnyFunction, CacheInfo } from './types.js';
-import { cacheInfoOf, groupOf, infoOf, tierOf } from './wrap.js';
+import { TIER, groupOf, infoOf } from './wrap.js';
 
-/** A member name of `T` (decorators cannot mark which ones are cached in the type). */
-export type MemberName<T> = Exclude<keyof T, number>;
+/**
+ * A member name of `T`, or a TC39 `#private` member's name as written
+ * (decorators cannot mark which members are cached in the type).
+ */
+export type MemberName<T> = Exclude<keyof T, number> | `#${string}`;
 
 /**
  * Statistics of a cached function, or of one instance's (or class's) cache
@@ -30,7 +36,7 @@ export type MemberName<T> = Exclude<keyof T, number>;
  * cacheInfo(double); // { hits: 1, misses: 1, maxSize: 128, currSize: 1 }
  *
  * class Geo {
- *   @cached distance(a: string, b: string) { return measure(a, b); }
+ *   @cached distance(a: string, b: string) { return a.length + b.length; }
  * }
  * const geo = new Geo();
  * geo.distance('LIS', 'OPO');
@@ -40,17 +46,16 @@ export function cacheInfo(fn: AnyFunction): CacheInfo;
 export function cacheInfo<T extends object>(target: T, member: MemberName<T>): CacheInfo;
 export function cacheInfo(target: unknown, ...member: [PropertyKey?]): CacheInfo {
   if (member.length === 0) return infoOf(requireGroup(target, 'cacheInfo'));
-  const group = memberGroup(target, member[0], 'cacheInfo');
-  const cache = group.existingCacheOf(target);
-  return cache === undefined
-    ? Object.freeze({ hits: 0, misses: 0, maxSize: group.maxSize, currSize: 0 })
-    : cacheInfoOf(cache);
+  const group = groupOf(memberFunction(target, member[0], 'cacheInfo'))!;
+  const { hits, misses, currSize } = group.infoFor(group.targetOf(target));
+  return Object.freeze({ hits, misses, maxSize: group.maxSize, currSize });
 }
 
 /**
  * Clears entries and counters: of a cached function (every receiver), of one
  * instance's (or class's) cache for a member, or of every cached member of an
- * instance.
+ * instance (base-class members an override shadows and `#private` ones
+ * included).
  *
  * @throws TypeError when there is nothing cached to clear at `target`/`member`
  * @example
@@ -65,7 +70,8 @@ export function cacheClear(fn: AnyFunction): void;
 export function cacheClear<T extends object>(target: T, member?: MemberName<T>): void;
 export function cacheClear(target: unknown, ...member: [PropertyKey?]): void {
   if (member.length > 0) {
-    memberGroup(target, member[0], 'cacheClear').existingCacheOf(target)?.clear();
+    const group = groupOf(memberFunction(target, member[0], 'cacheClear'))!;
+    group.clearFor(group.targetOf(target));
     return;
   }
   const own = groupOf(target);
@@ -79,7 +85,7 @@ export function cacheClear(target: unknown, ...member: [PropertyKey?]): void {
       `cacheClear: expected a cached function or an object with cached members, received ${describe(target)}`,
     );
   }
-  for (const group of groups) group.existingCacheOf(target)?.clear();
+  for (const group of groups) group.clearFor(group.targetOf(target));
 }
 
 /**
@@ -94,7 +100,11 @@ export function cacheClear(target: unknown, ...member: [PropertyKey?]): void {
  * cacheInvalidate(geo, 'distance', 'LIS', 'OPO'); // true if it was cached
  */
 export function cacheInvalidate<T extends object>(target: T, member: MemberName<T>, ...args: unknown[]): boolean {
-  return memberGroup(target, member, 'cacheInvalidate').invalidate(target, args);
+  const fn = memberFunction(target, member, 'cacheInvalidate');
+  const group = groupOf(fn)!;
+  const [keys, count] = group.keysOf(args);
+  (fn as { [TIER]?: AttachedTier })[TIER]?.invalidated?.(target, keys, count);
+  return group.invalidateFor(group.targetOf(target), keys, count);
 }
 
 /**
@@ -108,46 +118,9 @@ export function cacheInvalidate<T extends object>(target: T, member: MemberName<
  * cacheContains(geo, 'distance', 'LIS', 'OPO'); // false until the first call
  */
 export function cacheContains<T extends object>(target: T, member: MemberName<T>, ...args: unknown[]): boolean {
-  return memberGroup(target, member, 'cacheContains').contains(target, args);
-}
-
-/**
- * Counters of the shared tier of a function or member with option `shared`:
- * totals over every instance, in this process.
- *
- * @throws TypeError when `target` (or `target[member]`) is not cached with option `shared`
- * @example
- * import { lruCache, sharedStats } from 'lru-memo';
- *
- * const fetchUser = lruCache(loadUser, { ttl: 60_000, shared: { store, namespace: 'users' } });
- * await fetchUser(1);
- * sharedStats(fetchUser); // { localHits: 0, sharedHits: 0, sharedMisses: 1, computations: 1, ... }
- * sharedStats(UserService, 'profile'); // a member: pass the class (or any instance) and its name
- */
-export function sharedStats(fn: AnyFunction): SharedStats;
-export function sharedStats<C extends abstract new (...args: never) => unknown>(
-  cls: C,
-  member: MemberName<InstanceType<C>> | MemberName<C>,
-): SharedStats;
-export function sharedStats<T extends object>(target: T, member: MemberName<T>): SharedStats;
-export function sharedStats(target: unknown, ...member: [PropertyKey?]): SharedStats {
-  // The tier is per member, not per instance: a class stands for its instances.
-  const holder =
-    typeof target === 'function' && member.length > 0 && !Reflect.has(target, member[0]!)
-      ? (target.prototype as unknown)
-      : target;
-  const fn = member.length === 0 ? target : memberFunction(holder, member[0], 'sharedStats');
-  const tier = tierOf(fn);
-  if (tier === undefined) {
-    throw new TypeError(`sharedStats: expected a function or member cached with option 'shared', received ${describe(fn)}`);
-  }
-  const { hits, pendingHits } = groupOf(fn)!.totals();
-  return Object.freeze({
-    localHits: hits - pendingHits,
-    deduplicated: pendingHits,
-    ...tier.counters,
-    breakerOpen: tier.breakerOpen,
-  });
+  const group = groupOf(memberFunction(target, member, 'cacheContains'))!;
+  const [keys, count] = group.keysOf(args);
+  return group.containsFor(group.targetOf(target), keys, count);
 }
 
 function requireGroup(target: unknown, caller: string): CacheGroup {
@@ -161,26 +134,26 @@ function requireGroup(target: unknown, caller: string): CacheGroup {
   return group;
 }
 
-/** The group behind `target[member]`, found without invoking a getter. */
-function memberGroup(target: unknown, member: PropertyKey | undefined, caller: string): CacheGroup {
-  return groupOf(memberFunction(target, member, caller))!;
-}
-
 /**
  * The cached function behind `target[member]` (a method, or a getter's
- * function), found without invoking a getter.
+ * function), found without invoking a getter; `#name` finds a TC39 private member.
  */
-function memberFunction(target: unknown, member: PropertyKey | undefined, caller: string): AnyFunction {
+export function memberFunction(target: unknown, member: PropertyKey | undefined, caller: string): AnyFunction {
   if ((typeof target !== 'object' || target === null) && typeof target !== 'function') {
     throw new TypeError(`${caller}: expected an object or class with cached members, received ${describe(target)}`);
   }
   if (typeof member !== 'string' && typeof member !== 'symbol') {
     throw new TypeError(`${caller}: member name must be a string or symbol, received ${describe(member)}`);
   }
+  const memberText = typeof member === 'symbol' ? `[${member.toString()}]` : `'${member}'`;
+  if (typeof member === 'string' && member.startsWith('#')) {
+    const found = privateMembersOf(target, member)[0];
+    if (found === undefined) throw new TypeError(`${caller}: ${describe(target)} has no cached private member ${memberText}`);
+    return found;
+  }
   const descriptor = findDescriptor(target, member, caller);
   const fn = groupOf(descriptor?.value) === undefined ? descriptor?.get : descriptor?.value;
   if (groupOf(fn) === undefined) {
-    const memberText = typeof member === 'symbol' ? `[${member.toString()}]` : `'${member}'`;
     const problem = descriptor === undefined ? 'has no member' : 'has no cached member';
     throw new TypeError(`${caller}: ${describe(target)} ${problem} ${memberText}`);
   }
@@ -200,19 +173,21 @@ function findDescriptor(target: object, member: PropertyKey, caller: string): Pr
   }
 }
 
-/** Every cached member group reachable from `target`'s own properties and prototypes. */
+/**
+ * Every cached member group reachable from `target`: own properties and every
+ * prototype's (an override does not hide the member it shadows: its cache
+ * still answers `super` calls), and `#private` members.
+ */
 function cachedMembersOf(target: unknown): CacheGroup[] {
   if ((typeof target !== 'object' || target === null) && typeof target !== 'function') return [];
   const groups = new Set<CacheGroup>();
-  const seen = new Set<PropertyKey>();
   for (let o: object | null = target; o !== null; o = Object.getPrototypeOf(o) as object | null) {
     for (const key of Reflect.ownKeys(o)) {
-      if (seen.has(key)) continue; // shadowed further down the chain
-      seen.add(key);
       const descriptor = Object.getOwnPropertyDescriptor(o, key)!;
       const group = groupOf(descriptor.value) ?? groupOf(descriptor.get);
       if (group !== undefined) groups.add(group);
     }
   }
+  for (const member of privateMembersOf(target)) groups.add(groupOf(member)!);
   return [...groups];
 }

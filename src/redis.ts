@@ -56,13 +56,14 @@ const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return red
  * @example
  * import { createClient } from 'redis';
  * import { lruCache } from 'lru-memo';
+ * import { sharedTier } from 'lru-memo/shared';
  * import { redisStore } from 'lru-memo/redis';
  *
  * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
  * await client.connect();
  * const getUser = lruCache(fetchUser, {
  *   ttl: 60_000,
- *   shared: { store: redisStore(client), namespace: 'users', lock: { leaseMs: 10_000, waitMs: 2_000 } },
+ *   shared: sharedTier({ store: redisStore(client), namespace: 'users', lock: { leaseMs: 10_000, waitMs: 2_000 } }),
  * });
  */
 export function redisStore(client: RedisCommandClient, options: RedisStoreOptions = {}): Required<SharedStore> {

@@ -1,130 +1,405 @@
 /**
- * Receiver scoping: which cache serves a call.
+ * Which cache serves a call, and the totals over all of them.
  *
- * A wrapped function owns one {@link CacheGroup}. Calls without a receiver use
- * the group's `unscoped` cache; a call on a receiver (or, for decorated members
- * with a `scope` function, on a scope key) uses that key's own cache, created on
- * first use. Object keys are held in a WeakMap, so neither the receiver nor its
- * cache outlives the receiver (results that point back at their instance
- * included: the cache is only reachable through the WeakMap entry).
+ * A wrapped function (or decorated member) owns one {@link CacheGroup}:
+ * - calls without a receiver (and every call with scope 'shared') use one
+ *   cache, `unscoped`;
+ * - an object receiver (or an object returned by `scope`) gets its own small
+ *   record (record.ts) in a WeakMap keyed by that object, grown into a full
+ *   cache only at a second distinct key. Nothing else refers to a record: it
+ *   goes when its receiver goes, inside a synchronous job as well (no WeakRef);
+ * - primitive receivers and primitive scope keys share one `keyed` cache whose
+ *   keys are (scope key, ...arguments), bounded by maxSize in total, as Python's
+ *   lru_cache over (key(self), *args) is: a million user ids cannot grow it.
  *
- * Totals and clear-all need to reach every live cache without a list of
- * receivers: the group keeps WeakRefs to the caches themselves, which hold
- * nothing of the receiver. A FinalizationRegistry drops each WeakRef once its
- * cache is collected (pruning by size alone is not enough: a WeakRef keeps its
- * target alive until the job that created it ends, so a long synchronous loop
- * would leave a backlog of dead references behind).
+ * Totals over receivers come from counters, never from a list of receivers:
+ * hits and misses are counted as they happen (cumulative since the last
+ * clear-all); the entries records hold are counted in accounting.ts, which
+ * learns from the garbage collector which records are gone.
+ *
+ * Clear-all is O(1): a fresh WeakMap and a new counting generation; calls in flight on
+ * an old record see that it is detached and do not store. Invalidating an
+ * argument list for every receiver appends to a short log that each record
+ * replays when next used (so no call returns the old result), and acts at once
+ * on the unscoped and keyed caches.
  */
-import { Cache } from './cache.js';
-import { isObjectLike } from './keys.js';
+import type { ExpiryOf } from './async.js';
 import type { BudgetImpl } from './budget.js';
+import { Cache, MISS, type Compute } from './cache.js';
+import { isObjectLike } from './keys.js';
 import type { Scope } from './options.js';
+import { EntryCounts } from './accounting.js';
+import { GROWN, InstanceRecord, NO_KEYS, RecordPolicy, TimedRecord } from './record.js';
+
+/** Invalidations kept for records to replay; a record further behind drops all its entries. */
+export const LOG_LIMIT = 64;
+
+/** Marks a call served by the unscoped cache (no receiver, or scope 'shared'). */
+export const UNSCOPED: unique symbol = Symbol('lru-memo.unscoped');
 
 export interface Totals {
   hits: number;
   misses: number;
   currSize: number;
-  /** Hits on a promise that was still pending (see Cache.pendingHits). */
+  /** Hits on a promise that was still pending (calls that joined a running call; ttl caches only). */
   pendingHits: number;
 }
 
+/** An invalidated key list; object keys held through WeakRefs (a collected one can never be passed again). */
+class Invalidation {
+  readonly keys: unknown[];
+  constructor(keys: ArrayLike<unknown>, readonly count: number) {
+    this.keys = Array.from({ length: count }, (_, i) => (isObjectLike(keys[i]) ? new WeakRef(keys[i] as object) : keys[i]));
+  }
+
+  /** The key list, or undefined if one of its objects was collected. */
+  resolve(): unknown[] | undefined {
+    const keys: unknown[] = [];
+    for (const key of this.keys) {
+      const value = key instanceof WeakRef ? (key.deref() as unknown) : key;
+      if (value === undefined && key instanceof WeakRef) return undefined;
+      keys.push(value);
+    }
+    return keys;
+  }
+}
+
 export class CacheGroup {
-  /** Serves calls that have no receiver (`this === undefined`). */
+  /** Serves calls without a receiver, and every call with scope 'shared'. */
   readonly unscoped: Cache;
-  /** Caches of object receivers and object scope keys (read directly by the call path). */
-  readonly byObject = new WeakMap<object, Cache>();
-  private byPrimitive: Map<unknown, Cache> | undefined = undefined;
-  private readonly scoped = new Set<WeakRef<Cache>>();
-  private forget: FinalizationRegistry<WeakRef<Cache>> | undefined = undefined;
-  /** Told after an explicit invalidation (the shared tier deletes its entry too). */
-  afterInvalidate: ((receiver: unknown, keys: unknown[]) => void) | undefined = undefined;
+  /** Primitive receivers and primitive scope keys: keys are (scope key, ...keys). Created on first use. */
+  keyed: Cache | undefined = undefined;
+  /** Object receivers' (and object scope keys') records. Replaced by clear-all. */
+  records = new WeakMap<object, InstanceRecord>();
+  readonly policy: RecordPolicy;
+
+  /** Record-path counters since the last clear-all (the unscoped and keyed caches count their own). */
+  hits = 0;
+  misses = 0;
+  pendingHits = 0;
+  /** The entries records hold (accounting.ts). */
+  readonly counts = new EntryCounts();
+
+  /** Head of the invalidation log: records with this stamp are up to date. */
+  stamp = 0;
+  /** The stamp at the last clear-all: a record below it is detached and never stores. */
+  clearedAt = 0;
+  private log: Invalidation[] = [];
+  /** The stamp of log[0]. */
+  private logBase = 0;
+  /** Records created since the last clear-all (object receivers may hold entries). */
+  private recordsCreated = 0;
 
   constructor(
     readonly maxSize: number,
     readonly ttl: number,
     readonly scope: Scope,
-    /** The custom key function, if any: how an argument list becomes a key. */
-    readonly key: ((...args: unknown[]) => unknown) | undefined,
+    /** Option `key`: how an argument list becomes the one key, if given. */
+    private readonly key: ((...args: unknown[]) => unknown) | undefined,
     /** A bound shared with other caches, if any. */
-    readonly budget: BudgetImpl | undefined = undefined,
+    readonly budget: BudgetImpl | undefined,
+    /** The local expiry a tier imposes on a promise's value, if the function has a tier. */
+    readonly expiryOf: ExpiryOf | undefined,
   ) {
-    this.unscoped = new Cache(maxSize, ttl, budget);
+    this.unscoped = new Cache(maxSize, ttl, budget, expiryOf);
+    this.policy = new RecordPolicy(maxSize, ttl, expiryOf, this.counts);
   }
 
-  /**
-   * The cache that serves calls on `receiver`, if it exists yet; never
-   * creates one. (The call path uses a closure specialised per scope instead,
-   * see selectorFor in wrap.ts; this is its readable twin for introspection.)
-   */
-  existingCacheOf(receiver: unknown): Cache | undefined {
-    if (receiver === undefined || this.scope === 'shared') return this.unscoped;
-    return this.peek(this.scopeKey(receiver));
+  // ---- choosing the cache ----------------------------------------------------
+
+  /** The key list the caches use for these arguments: the arguments, or option `key`'s one value. */
+  keysOf(args: unknown[]): [keys: unknown[], count: number] {
+    return this.key === undefined ? [args, args.length] : [[this.key(...args)], 1];
   }
 
-  /** Removes one entry of `receiver`'s cache; true if a usable one was removed. */
-  invalidate(receiver: unknown, args: unknown[]): boolean {
-    const keys = this.key === undefined ? args : [this.key(...args)];
-    this.afterInvalidate?.(receiver, keys);
-    const cache = this.existingCacheOf(receiver);
-    return cache !== undefined && cache.delete(keys, keys.length);
-  }
-
-  /** Whether a call on `receiver` with `args` would be a hit now; changes nothing. */
-  contains(receiver: unknown, args: unknown[]): boolean {
-    const cache = this.existingCacheOf(receiver);
-    if (cache === undefined) return false;
-    return this.key === undefined ? cache.has(args, args.length) : cache.has([this.key(...args)], 1);
-  }
-
-  private scopeKey(receiver: unknown): unknown {
+  /** What identifies a call's cache: UNSCOPED, an object (record) or a primitive (keyed cache). */
+  targetOf(receiver: unknown): unknown {
+    if (receiver === undefined || receiver === null || this.scope === 'shared') return UNSCOPED;
     return typeof this.scope === 'function' ? (this.scope as (self: unknown) => unknown)(receiver) : receiver;
   }
 
-  /** The cache for `key` (a receiver or a scope key), created on first use. */
-  cacheFor(key: unknown): Cache {
-    const existing = this.peek(key);
-    return existing === undefined ? this.create(key) : existing;
+  /** The record of an object target, created on first use, caught up with the invalidation log. */
+  recordOf(target: object): InstanceRecord {
+    const record = this.records.get(target);
+    if (record === undefined) return this.createRecord(target);
+    if (record.stamp !== this.stamp) this.catchUp(record);
+    return record;
   }
 
-  /** The cache for `key` if one exists; never creates. */
-  peek(key: unknown): Cache | undefined {
-    return isObjectLike(key) ? this.byObject.get(key) : this.byPrimitive?.get(key);
+  private createRecord(target: object): InstanceRecord {
+    const record = this.ttl === 0 ? new InstanceRecord(this.stamp) : new TimedRecord(this.stamp);
+    this.records.set(target, record);
+    this.recordsCreated++;
+    // In a budget, a receiver's cache counts there from its first call, as every cache does.
+    if (this.budget !== undefined) {
+      record.value = new Cache(this.maxSize, this.ttl, this.budget, this.expiryOf, this.counts.tallyForGrowth(record));
+      record.key = GROWN;
+    }
+    return record;
   }
 
-  /** Sums over the unscoped cache and every live scoped cache. */
+  /**
+   * The first call on a new object target, with one primitive key and the
+   * function itself as the computation: the path every short-lived instance
+   * takes, so it allocates nothing but the record. Otherwise as `resolve`.
+   */
+  firstCall1(target: object, fn: (this: unknown, a: unknown) => unknown, receiver: unknown, a: unknown): unknown {
+    const record = this.createRecord(target);
+    this.countFirstMiss(record);
+    const value = fn.call(receiver, a);
+    if (record.stamp < this.clearedAt || this.maxSize === 0) return value;
+    if (record.key === GROWN) (record.value as Cache).store1(a, value, false);
+    else record.store1(a, value, this.policy, this.counts);
+    return value;
+  }
+
+  /** `firstCall1` for a zero-argument call (a getter's first read). */
+  firstCall0(target: object, fn: (this: unknown) => unknown, receiver: unknown): unknown {
+    const record = this.createRecord(target);
+    this.countFirstMiss(record);
+    const value = fn.call(receiver);
+    if (record.stamp < this.clearedAt || this.maxSize === 0) return value;
+    if (record.key === GROWN) (record.value as Cache).store(NO_KEYS, 0, value, false);
+    else record.store1(NO_KEYS, value, this.policy, this.counts);
+    return value;
+  }
+
+  private countFirstMiss(record: InstanceRecord): void {
+    this.misses++;
+    if (record.key === GROWN) (record.value as Cache).misses++;
+    else record.misses++;
+  }
+
+  /** The record of an object target if it exists; never creates. */
+  existingRecordOf(target: object): InstanceRecord | undefined {
+    const record = this.records.get(target);
+    if (record !== undefined && record.stamp !== this.stamp) this.catchUp(record);
+    return record;
+  }
+
+  keyedCache(): Cache {
+    return (this.keyed ??= new Cache(this.maxSize, this.ttl, this.budget, this.expiryOf));
+  }
+
+  // ---- a call the hot path did not answer -------------------------------------
+
+  /**
+   * Looks the call up in its target's cache (by SameValueZero, so NaN keys
+   * land here) and, on a miss, fills it. `target` comes from `targetOf`.
+   */
+  resolve(
+    target: unknown,
+    compute: Compute,
+    receiver: unknown,
+    args: ArrayLike<unknown>,
+    keys: ArrayLike<unknown>,
+    count: number,
+  ): unknown {
+    if (target === UNSCOPED) {
+      const hit = this.unscoped.get(keys, count);
+      return hit !== MISS ? hit : this.unscoped.fill(compute, receiver, args, keys, count);
+    }
+    if (!isObjectLike(target)) {
+      const keyed = this.keyedCache();
+      const prefixed = [target, ...Array.from({ length: count }, (_, i) => keys[i])];
+      const hit = keyed.get(prefixed, count + 1);
+      return hit !== MISS ? hit : this.fillKeyed(keyed, compute, receiver, args, keys, count, prefixed);
+    }
+    const record = this.recordOf(target);
+    const full = record.full;
+    if (full !== undefined) {
+      const pendingBefore = full.pendingHits;
+      const hit = full.get(keys, count);
+      if (hit !== MISS) {
+        this.hits++;
+        this.pendingHits += full.pendingHits - pendingBefore;
+        return hit;
+      }
+    } else {
+      const hit = record.find(keys, count, this.counts);
+      if (hit !== MISS) {
+        record.hits++;
+        this.hits++;
+        if (record instanceof TimedRecord && record.expires === Infinity) this.pendingHits++;
+        return hit;
+      }
+    }
+    return this.fillRecord(record, compute, receiver, args, keys, count);
+  }
+
+  /** The miss protocol for a keyed call: the computation is keyed by the arguments, the cache by (scope key, ...). */
+  private fillKeyed(
+    keyed: Cache,
+    compute: Compute,
+    receiver: unknown,
+    args: ArrayLike<unknown>,
+    keys: ArrayLike<unknown>,
+    count: number,
+    prefixed: unknown[],
+  ): unknown {
+    return keyed.fill((r, a) => compute(r, a, keys, count), receiver, args, prefixed, count + 1);
+  }
+
+  /**
+   * The miss protocol for a record: count, compute, and store unless the
+   * record was detached meanwhile (a clear).
+   */
+  fillRecord(
+    record: InstanceRecord,
+    compute: Compute,
+    receiver: unknown,
+    args: ArrayLike<unknown>,
+    keys: ArrayLike<unknown>,
+    count: number,
+  ): unknown {
+    this.misses++;
+    const full = record.full;
+    if (full !== undefined) full.misses++;
+    else record.misses++;
+    const value = compute(receiver, args, keys, count);
+    if (record.stamp < this.clearedAt || this.maxSize === 0) return value;
+    // A record holds primitive keys only: an object key needs the full cache, whose trie holds it weakly.
+    if (record.key !== GROWN && hasObject(keys, count)) record.grow(this.policy, this.counts);
+    record.store(keys, count, value, this.policy, this.counts);
+    return value;
+  }
+
+  // ---- invalidation -----------------------------------------------------------
+
+  /** Replays the invalidations a record has not seen. */
+  private catchUp(record: InstanceRecord): void {
+    if (record.stamp < 0) return; // detached
+    if (record.stamp < this.logBase) {
+      record.dropEntries(this.counts); // further behind than the log reaches: drop everything, to be safe
+    } else {
+      for (let i = record.stamp - this.logBase; i < this.log.length; i++) {
+        const invalidation = this.log[i]!;
+        const keys = invalidation.resolve();
+        if (keys !== undefined) record.delete(keys, invalidation.count, this.counts);
+      }
+    }
+    record.stamp = this.stamp;
+  }
+
+  /**
+   * Removes the entry for a key list from every cache of the group: at once
+   * from the unscoped and keyed caches (every scope key), and from each
+   * record when it is next used. True if a usable entry was removed at once,
+   * or if records exist that may hold one.
+   */
+  invalidateEverywhere(keys: ArrayLike<unknown>, count: number): boolean {
+    let removed = this.unscoped.delete(keys, count);
+    if (this.keyed !== undefined) {
+      for (const first of this.keyed.firstKeys(count + 1)) {
+        removed = this.keyed.delete([first, ...Array.from({ length: count }, (_, i) => keys[i])], count + 1) || removed;
+      }
+    }
+    // Receivers' caches in a budget are reachable through it: they drop the entry now (the budget counts it).
+    for (const cache of this.budgetedRecordCaches()) removed = cache.delete(keys, count) || removed;
+    if (this.recordsCreated > 0) {
+      this.log.push(new Invalidation(keys, count));
+      this.stamp++;
+      if (this.log.length > LOG_LIMIT) {
+        this.log.shift();
+        this.logBase++;
+      }
+      removed = true;
+    }
+    return removed;
+  }
+
+  /** Whether a call without a receiver, or with any primitive scope key, would hit now. */
+  containsAnywhere(keys: ArrayLike<unknown>, count: number): boolean {
+    if (this.unscoped.has(keys, count)) return true;
+    if (this.keyed === undefined) return false;
+    const rest = Array.from({ length: count }, (_, i) => keys[i]);
+    return this.keyed.firstKeys(count + 1).some((first) => this.keyed!.has([first, ...rest], count + 1));
+  }
+
+  // ---- one target ------------------------------------------------------------
+
+  /** Removes one entry of `target`'s cache; true if a usable one was removed. */
+  invalidateFor(target: unknown, keys: ArrayLike<unknown>, count: number): boolean {
+    if (target === UNSCOPED) return this.unscoped.delete(keys, count);
+    if (!isObjectLike(target)) return this.keyed?.delete([target, ...Array.from(keys)], count + 1) ?? false;
+    return this.existingRecordOf(target)?.delete(keys, count, this.counts) ?? false;
+  }
+
+  /** Whether a call on `target` with these keys would hit now; changes nothing. */
+  containsFor(target: unknown, keys: ArrayLike<unknown>, count: number): boolean {
+    if (target === UNSCOPED) return this.unscoped.has(keys, count);
+    if (!isObjectLike(target)) return this.keyed?.has([target, ...Array.from(keys)], count + 1) ?? false;
+    return this.existingRecordOf(target)?.has(keys, count) ?? false;
+  }
+
+  /** Statistics of `target`'s cache (a primitive scope key shares the keyed cache). */
+  infoFor(target: unknown): { hits: number; misses: number; currSize: number } {
+    const cache = target === UNSCOPED ? this.unscoped : !isObjectLike(target) ? this.keyed : undefined;
+    if (cache !== undefined) return { hits: cache.hits, misses: cache.misses, currSize: cache.size };
+    if (!isObjectLike(target)) return { hits: 0, misses: 0, currSize: 0 };
+    const record = this.existingRecordOf(target);
+    if (record === undefined) return { hits: 0, misses: 0, currSize: 0 };
+    const full = record.full;
+    return full !== undefined
+      ? { hits: full.hits, misses: full.misses, currSize: full.size }
+      : { hits: record.hits, misses: record.misses, currSize: record.size(this.counts) };
+  }
+
+  /**
+   * Clears `target`'s cache: its entries and counters (a primitive scope key:
+   * its entries only, as the keyed cache's counters are shared). A call in
+   * flight on it does not store afterwards.
+   */
+  clearFor(target: unknown): void {
+    if (target === UNSCOPED) return this.unscoped.clear();
+    if (!isObjectLike(target)) return this.keyed?.deleteFirstKey(target);
+    const record = this.records.get(target);
+    if (record === undefined) return;
+    this.records.delete(target);
+    record.release(this.counts);
+    record.stamp = -1;
+  }
+
+  // ---- every target ------------------------------------------------------------
+
+  /** Totals since the last clear-all over the unscoped, keyed and every live record's cache. */
   totals(): Totals {
-    const totals: Totals = { hits: 0, misses: 0, currSize: 0, pendingHits: 0 };
-    this.forEachCache((cache) => {
+    const totals: Totals = { hits: this.hits, misses: this.misses, currSize: this.counts.size, pendingHits: this.pendingHits };
+    for (const cache of [this.unscoped, this.keyed]) {
+      if (cache === undefined) continue;
       totals.hits += cache.hits;
-      totals.pendingHits += cache.pendingHits;
       totals.misses += cache.misses;
+      totals.pendingHits += cache.pendingHits;
       totals.currSize += cache.size;
-    });
+    }
     return totals;
   }
 
-  /** Clears every live cache (entries and counters). */
+  /** Clears every cache of the group (entries and counters) in O(1) for the records. */
   clearAll(): void {
-    this.forEachCache((cache) => cache.clear());
+    this.unscoped.clear();
+    this.keyed?.clear();
+    // Records are detached wholesale; those in a budget also give their room back now.
+    for (const cache of this.budgetedRecordCaches()) cache.clear();
+    this.records = new WeakMap();
+    this.counts.clear();
+    this.hits = this.misses = this.pendingHits = 0;
+    this.stamp++;
+    this.clearedAt = this.logBase = this.stamp;
+    this.log = [];
+    this.recordsCreated = 0;
   }
 
-  private forEachCache(visit: (cache: Cache) => void): void {
-    visit(this.unscoped);
-    for (const ref of this.scoped) {
-      const cache = ref.deref();
-      if (cache === undefined) this.scoped.delete(ref);
-      else visit(cache);
+  /** The per-receiver caches of this group that joined its budget (none without a budget). */
+  private *budgetedRecordCaches(): IterableIterator<Cache> {
+    if (this.budget === undefined) return;
+    for (const cache of [...this.budget.attached()]) {
+      if (cache instanceof Cache && this.counts.owns(cache.tally)) yield cache;
     }
   }
+}
 
-  private create(key: unknown): Cache {
-    const cache = new Cache(this.maxSize, this.ttl, this.budget);
-    if (isObjectLike(key)) this.byObject.set(key, cache);
-    else (this.byPrimitive ??= new Map()).set(key, cache);
-    const ref = new WeakRef(cache);
-    this.scoped.add(ref);
-    this.forget ??= new FinalizationRegistry((dead) => this.scoped.delete(dead));
-    this.forget.register(cache, ref);
-    return cache;
-  }
+function hasObject(keys: ArrayLike<unknown>, count: number): boolean {
+  for (let i = 0; i < count; i++) if (isObjectLike(keys[i])) return true;
+  return false;
 }

@@ -1,6 +1,5 @@
-/** Public types shared by the function wrapper, the decorator and introspection. */
-import type { Budget } from './budget.js';
-import type { SharedOptions } from './shared/types.js';
+/** Public types shared by the function wrapper, the decorator, budgets and introspection. */
+import type { Tier } from './tier.js';
 
 /** Any function, with any `this`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,6 +22,36 @@ export interface CacheInfo {
   readonly maxSize: number;
   /** Entries held now (expired entries and collected object keys are not counted). */
   readonly currSize: number;
+}
+
+/**
+ * A bound on the total number of entries across every cache that opts in
+ * with `{ budget }`, evicting the globally least recently used entry. Made by
+ * {@link createBudget}.
+ *
+ * @example
+ * const budget = createBudget({ maxSize: 10_000 });
+ * class Pricing {
+ *   @cached({ budget, maxSize: Infinity }) quote(sku: string) { return lookUp(sku); }
+ * }
+ * budget.info(); // totals over every attached cache
+ */
+export interface Budget {
+  /** The bound on entries across every attached cache. */
+  readonly maxSize: number;
+  /**
+   * Totals over the live attached caches: hits, misses, the budget's maxSize,
+   * and entries held now.
+   * @example
+   * budget.info(); // { hits: 40, misses: 12, maxSize: 10000, currSize: 12 }
+   */
+  info(): CacheInfo;
+  /**
+   * Clears every attached cache (entries and counters).
+   * @example
+   * budget.clear();
+   */
+  clear(): void;
 }
 
 /**
@@ -73,17 +102,22 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
   budget?: Budget;
   /**
    * A tier shared by every process (e.g. Redis) behind this process's cache,
-   * for functions that return a promise. Requires `ttl`; arguments (or the
-   * `key` option's result) must be primitives. See {@link SharedOptions}.
+   * for functions that return a promise: `sharedTier({ store, namespace })`
+   * from `lru-memo/shared`. Requires `ttl`; arguments (or the `key` option's
+   * result) must be primitives.
    * @default undefined (this process only)
    */
-  shared?: unknown extends R ? SharedOptions : R extends PromiseLike<unknown> ? SharedOptions : never;
+  shared?: unknown extends R ? Tier : R extends PromiseLike<unknown> ? Tier : never;
 }
 
 /** The statistics and control every cached function carries. */
 export interface CacheControl<F extends AnyFunction> {
   /**
-   * Statistics; for a function called on several receivers, totals over them.
+   * Statistics. For a function called on several receivers (a decorated
+   * member's prototype function included), totals over all of them: hits and
+   * misses since the last `cacheClear()`; `currSize` over the receivers alive
+   * (a collected one leaves it once the garbage collector reports it, which
+   * may take a GC cycle).
    * @example
    * const f = lruCache((x: number) => x + 1);
    * f(1); f(1);
@@ -104,10 +138,13 @@ export interface CacheControl<F extends AnyFunction> {
    */
   cacheParameters(): CacheParameters;
   /**
-   * Removes the entry for these arguments (from the cache of calls without a
-   * receiver; for a member, use `cacheInvalidate(instance, 'member', ...args)`).
-   * Counters are unchanged.
-   * @returns whether an entry was removed
+   * Removes the entry for these arguments from every cache of the function,
+   * however it was called: without a receiver, with any receiver (each
+   * receiver's cache drops it when next used), with any scope key. After it,
+   * no call with these arguments returns the old result. Counters are
+   * unchanged. For one instance only: `cacheInvalidate(instance, 'member', ...args)`.
+   * @returns whether an entry was removed, or may have been (some receiver's
+   *   cache exists and drops it lazily)
    * @example
    * const f = lruCache((n: number) => n * 2);
    * f(1);
@@ -116,9 +153,11 @@ export interface CacheControl<F extends AnyFunction> {
    */
   cacheInvalidate(...args: Parameters<F>): boolean;
   /**
-   * Whether a call with these arguments would be a hit now: a pure peek (no
-   * recency refresh, no counters). False after expiry or invalidation; true
-   * while a stored promise is pending.
+   * Whether a call with these arguments and no receiver (or a primitive
+   * one) would be a hit now: a pure peek (no recency refresh, no counters).
+   * False after expiry or invalidation; true while a stored promise is
+   * pending. For an object receiver (an instance, or the object a function is
+   * a property of): `cacheContains(receiver, 'name', ...args)`.
    * @example
    * const f = lruCache((n: number) => n * 2);
    * f.cacheContains(1); // false

@@ -6,12 +6,14 @@
  * stay distinct (a string is JSON-quoted, so commas and brackets inside it
  * cannot fake a boundary). Equality is the local cache's, SameValueZero: a
  * call must mean the same thing whichever tier answers it, so `0` and `-0`
- * are one key there and here, and `NaN` matches `NaN`. Identity does not cross processes, so an object,
- * function or symbol is refused, naming its position. When the argument part
- * is long it is replaced by its SHA-256, and the readable prefix is kept.
+ * are one key there and here, and `NaN` matches `NaN`. Identity does not
+ * cross processes, so an object, function or symbol is refused, naming its
+ * position. When the argument part is long it is replaced by its SHA-256
+ * (node:crypto: this subpath serves Node-compatible runtimes, which all have
+ * it), and the readable prefix is kept.
  */
+import { createHash } from 'node:crypto';
 import { describe } from '../describe.js';
-import { sha256Hex } from './sha256.js';
 
 /** Argument parts longer than this are hashed (keeps Redis keys small). */
 export const HASH_ABOVE = 200;
@@ -54,7 +56,7 @@ export function encodeArguments(caller: string, values: ArrayLike<unknown>, coun
     }
     text += i === 0 ? encoded : `,${encoded}`;
   }
-  return text.length > HASH_ABOVE ? `#${sha256Hex(text)}` : text;
+  return text.length > HASH_ABOVE ? `#${createHash('sha256').update(text).digest('hex')}` : text;
 }
 
 /** The scope part of a shared key, `[<encoded>]`: a TypeError for a scope key that is not a primitive. */

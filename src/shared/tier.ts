@@ -19,6 +19,7 @@
  */
 import { isThenable } from '../async.js';
 import { describe } from '../describe.js';
+import type { AttachedTier, TierContext } from '../tier.js';
 import { FAILED, GuardedStore, type Failed } from './guarded.js';
 import { encodeArguments, encodeScope, keyPrefix, lockKeyOf } from './keys.js';
 import type { SharedSettings } from './options.js';
@@ -32,8 +33,8 @@ const FIRST_POLL_MS = 5;
 /** ...up to this. */
 const LONGEST_POLL_MS = 50;
 
-/** The latest moment a local entry filled by one load may live (a shared hit's expiry). */
-export interface LoadCap {
+/** The latest moment (wall clock) a local entry filled by one load may live: a shared hit's expiry. */
+interface LoadCap {
   notAfter: number;
 }
 
@@ -55,7 +56,7 @@ function lockToken(): string {
   return `${random}.${++tokenCounter}`;
 }
 
-export class SharedTier {
+export class SharedTier implements AttachedTier {
   readonly counters: Omit<Counters, 'breakerOpen' | 'localHits' | 'deduplicated'> = {
     sharedHits: 0,
     sharedMisses: 0,
@@ -72,18 +73,26 @@ export class SharedTier {
   };
   private readonly store: GuardedStore;
   private readonly prefix: string;
+  /** Milliseconds a shared entry lives: option `ttl`, or the cache's. */
+  private readonly ttl: number;
+  /** Message prefix, e.g. "lruCache 'fetchUser'". */
+  private readonly caller: string;
+  /** The member's scope function, if calls are scoped by one: part of the key. */
+  private readonly scope: ((self: unknown) => unknown) | undefined;
+  /** Whether keys come from option `key` (for error messages). */
+  private readonly customKey: boolean;
+  /** The cap of each load's promise, read by the local cache when it fulfils. */
+  private readonly caps = new WeakMap<object, LoadCap>();
 
   constructor(
     private readonly settings: SharedSettings,
-    /** Message prefix, e.g. "lruCache 'fetchUser'". */
-    private readonly caller: string,
-    name: string,
-    /** The member's scope function, if calls are scoped by one. */
-    private readonly scope: ((self: unknown) => unknown) | undefined,
-    /** Whether keys come from option `key` (for error messages). */
-    private readonly customKey: boolean,
+    context: TierContext,
   ) {
-    this.prefix = keyPrefix(settings.namespace, settings.version, name);
+    this.caller = context.label;
+    this.ttl = settings.ttl ?? context.ttl;
+    this.scope = typeof context.scope === 'function' ? (context.scope as (self: unknown) => unknown) : undefined;
+    this.customKey = context.customKey;
+    this.prefix = keyPrefix(settings.namespace, settings.version, context.name);
     this.store = new GuardedStore(
       settings.store,
       settings.timeoutMs,
@@ -92,6 +101,29 @@ export class SharedTier {
       this.counters,
       (event) => this.emit(event),
     );
+  }
+
+  /**
+   * A local miss: the key is built (and checked) at once, then the shared
+   * store resolves the call. The promise is what the local cache stores.
+   */
+  load(receiver: unknown, _args: ArrayLike<unknown>, keys: ArrayLike<unknown>, count: number, compute: () => unknown): unknown {
+    const key = this.keyOf(receiver, keys, count);
+    const cap: LoadCap = { notAfter: Infinity };
+    const promise = this.resolve(key, compute, cap);
+    this.caps.set(promise, cap);
+    return promise;
+  }
+
+  /** The shared entry's expiry, when the promise was answered from the store. */
+  expiryOf(promise: object): number | undefined {
+    const notAfter = this.caps.get(promise)?.notAfter;
+    return notAfter === undefined || notAfter === Infinity ? undefined : notAfter;
+  }
+
+  /** `cacheInvalidate` deletes the shared entry too (in the background). */
+  invalidated(receiver: unknown, keys: ArrayLike<unknown>, count: number): void {
+    this.forget(this.keyOf(receiver, keys, count));
   }
 
   get breakerOpen(): boolean {
@@ -108,7 +140,7 @@ export class SharedTier {
   }
 
   /** Resolves a local miss through the shared store (see the module comment). */
-  async load(key: string, compute: () => unknown, cap: LoadCap): Promise<unknown> {
+  private async resolve(key: string, compute: () => unknown, cap: LoadCap): Promise<unknown> {
     const found = await this.read(key, true);
     if (found !== undefined && found !== FAILED) return this.hit(found, cap);
     // The read failed (or the breaker is open): do not spend another timeoutMs on the lock.
@@ -232,7 +264,7 @@ export class SharedTier {
       this.emit({ type: 'codec-error', key, error });
       return Promise.resolve(FAILED);
     }
-    const ttl = this.settings.ttl;
+    const ttl = this.ttl;
     const envelope = `${ENVELOPE}${Date.now() + ttl}:${text}`;
     return this.store.set(key, envelope, ttl).then((result) => {
       if (result !== FAILED) this.counters.writes++;

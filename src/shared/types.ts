@@ -32,7 +32,7 @@ export interface SharedStore {
  * completed (fail open); these are for logs and alerts.
  *
  * @example
- * lruCache(load, { ttl: 60_000, shared: { store, namespace: 'users', onEvent: (e) => log.warn(e.type, e.key) } });
+ * lruCache(load, { ttl: 60_000, shared: sharedTier({ store, namespace: 'users', onEvent: (e) => log.warn(e.type, e.key) }) });
  */
 export interface SharedEvent {
   readonly type:
@@ -51,12 +51,13 @@ export interface SharedEvent {
 }
 
 /**
- * Options of the shared tier (option `shared` of `lruCache` and `@cached`).
+ * Options of {@link sharedTier}: the tier behind the local cache of the
+ * functions and members whose option `shared` it is given to.
  *
  * @example
  * lruCache(fetchUser, {
  *   ttl: 60_000,
- *   shared: { store: redisStore(client), namespace: 'users', lock: { leaseMs: 10_000, waitMs: 5_000 } },
+ *   shared: sharedTier({ store: redisStore(client), namespace: 'users', lock: { leaseMs: 10_000, waitMs: 5_000 } }),
  * });
  */
 export interface SharedOptions {

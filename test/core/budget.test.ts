@@ -138,7 +138,7 @@ describe('budget misuse', () => {
     [{ maxSize: '10' }, TypeError, /received "10" \(a string\)/],
     [{}, TypeError, /option 'maxSize' must be a positive integer, received undefined/],
     [{ maxSize: 5, max: 3 }, TypeError, /createBudget: unknown option 'max'/],
-    [null, TypeError, /createBudget: options must be an object with maxSize, received null/],
+    [null, TypeError, /createBudget: options must be a plain object, received null/],
   ])('createBudget(%o) is refused', (options, errorClass, message) => {
     expect(() => createBudget(options as never)).toThrow(errorClass);
     expect(() => createBudget(options as never)).toThrow(message);

@@ -4,7 +4,7 @@
  * be, so a cache that leaks fails and a test that proves nothing fails too.
  */
 import { describe, expect, it } from 'vitest';
-import { cache, lruCache } from '../../src/index.js';
+import { lruCache } from '../../src/index.js';
 import { Watcher, collectUntil } from '../support/gc.js';
 
 type Box = { id: number; payload: number[] };
@@ -126,16 +126,77 @@ describe('receivers are never kept alive', () => {
   });
 });
 
+describe('the first call on a new receiver holds an object argument weakly', () => {
+  // A receiver's first call with a primitive argument is stored in a small
+  // record that holds its key strongly; an object argument must go to a full
+  // cache instead, whose trie holds it weakly, even while the receiver lives.
+  it('plain function on object receivers: arguments are collected while their receivers live; a held control is not', async () => {
+    const watcher = new Watcher();
+    const f = lruCache(function (this: object, box: Box) {
+      return box.id * 2;
+    });
+    const receivers: object[] = [{}];
+    const control = makeBox(-1);
+    f.call(receivers[0]!, control);
+    const controlIndex = watcher.watch(control);
+    const dropped: number[] = [];
+    (function useAndDrop() {
+      for (let i = 0; i < 50; i++) {
+        const receiver = {};
+        receivers.push(receiver);
+        const box = makeBox(i);
+        f.call(receiver, box);
+        f.call(receiver, box);
+        dropped.push(watcher.watch(box));
+      }
+    })();
+    expect(f.cacheInfo().hits).toBe(50);
+    expect(await watcher.awaitCollected(dropped)).toBe(true);
+    expect(watcher.collected(controlIndex)).toBe(false);
+    expect(f.call(receivers[0]!, control)).toBe(-2);
+    expect(f.cacheInfo().hits).toBe(51); // the control's entry survived
+    expect(receivers).toHaveLength(51); // every receiver was still alive
+  });
+
+  it('decorated method on live instances: arguments are collected; a held control is not', async () => {
+    const { cached } = await import('../../src/index.js');
+    class Service {
+      @cached
+      double(box: Box) {
+        return box.id * 2;
+      }
+    }
+    const watcher = new Watcher();
+    const services = [new Service()];
+    const control = makeBox(-1);
+    services[0]!.double(control);
+    const controlIndex = watcher.watch(control);
+    const dropped: number[] = [];
+    (function useAndDrop() {
+      for (let i = 0; i < 50; i++) {
+        const service = new Service();
+        services.push(service);
+        const box = makeBox(i);
+        service.double(box);
+        dropped.push(watcher.watch(box));
+      }
+    })();
+    expect(await watcher.awaitCollected(dropped)).toBe(true);
+    expect(watcher.collected(controlIndex)).toBe(false);
+    expect(services[0]!.double(control)).toBe(-2);
+    expect(services).toHaveLength(51);
+  });
+});
+
 describe('custom key objects are held weakly', () => {
   it('a key object returned by key() is collected; a held control is not', async () => {
     const watcher = new Watcher();
     const keys = new Map<number, object>();
-    const f = cache((id: number) => ({ id }));
     const g = lruCache((id: number) => ({ id }), { key: (id: number) => keys.get(id) ?? id });
     const control = { control: true };
     keys.set(0, control);
     const controlIndex = watcher.watch(control);
-    g(0);
+    const controlResult = g(0);
     const dropped: number[] = [];
     (function useAndDrop() {
       for (let i = 1; i <= 20; i++) {
@@ -148,7 +209,8 @@ describe('custom key objects are held weakly', () => {
     })();
     expect(await watcher.awaitCollected(dropped)).toBe(true);
     expect(watcher.collected(controlIndex)).toBe(false);
-    expect(f(1)).toEqual({ id: 1 });
+    expect(g(0)).toBe(controlResult); // the control key's entry survived: a hit
+    expect(g.cacheInfo()).toMatchObject({ hits: 1, misses: 21 });
   });
 });
 

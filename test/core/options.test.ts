@@ -20,9 +20,9 @@ const badOptions: Case[] = [
   ['key an object', { key: {} }, TypeError, /option 'key' must be a function, received an object/],
   ['unknown option (typo)', { maxsize: 10 }, TypeError, /unknown option 'maxsize' \(did you mean 'maxSize'\?\)/],
   ['unknown option', { size: 10 }, TypeError, /unknown option 'size'; known options are 'maxSize', 'ttl', 'key'/],
-  ['options not an object', 5, TypeError, /options must be an object, received 5/],
-  ['options an array', [], TypeError, /options must be an object, received an array/],
-  ['options null', null, TypeError, /options must be an object, received null/],
+  ['options not an object', 5, TypeError, /options must be a plain object, received 5/],
+  ['options an array', [], TypeError, /options must be a plain object, received an array/],
+  ['options null', null, TypeError, /options must be a plain object, received null/],
 ];
 
 describe('lruCache rejects bad options at wrap time', () => {

@@ -4,15 +4,8 @@
  * of the same function over one store stand for two processes.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  cacheInvalidate,
-  cached,
-  lruCache,
-  sharedStats,
-  taggedJsonCodec,
-  type SharedEvent,
-  type SharedOptions,
-} from '../../src/index.js';
+import { cacheInvalidate, cached, lruCache } from '../../src/index.js';
+import { sharedStats, taggedJsonCodec, type SharedEvent, type SharedOptions, sharedTier } from '../../src/shared/index.js';
 import { MemoryStore, sleep } from '../support/memory-store.js';
 
 /**
@@ -39,7 +32,7 @@ function processOf(store: MemoryStore, shared: Partial<SharedOptions> = {}, ttl 
       await sleep(5);
       return { id: args[0], name: `user ${String(args[0])}` };
     },
-    { ttl, shared: { store, namespace: 'users', ...shared } },
+    { ttl, shared: sharedTier({ store, namespace: 'users', ...shared }) },
   );
   return { fetchUser, runs };
 }
@@ -121,7 +114,7 @@ describe('sharing between processes', () => {
     const byId = lruCache(async function profile(user: { id: number }) { return user.id; }, {
       ttl: 1000,
       key: (user: { id: number }) => user.id,
-      shared: { store, namespace: 'p' },
+      shared: sharedTier({ store, namespace: 'p' }),
     });
     await byId({ id: 7 });
     await sleep(5);
@@ -141,7 +134,7 @@ describe('values round-trip exactly', () => {
       nested: { $: 'v', v: 1 },
     };
     const store = new MemoryStore();
-    const make = () => lruCache(async (_id: number) => value, { ttl: 1000, shared: { store, namespace: 'v' } });
+    const make = () => lruCache(async (_id: number) => value, { ttl: 1000, shared: sharedTier({ store, namespace: 'v' }) });
     await make()(1);
     await sleep(5);
     const reader = make();
@@ -176,7 +169,7 @@ describe('values round-trip exactly', () => {
     class Rich { constructor(readonly n: number) {} }
     const f = lruCache(async (n: number) => new Rich(n), {
       ttl: 1000,
-      shared: { store, namespace: 'r', onEvent: (e) => events.push(e) },
+      shared: sharedTier({ store, namespace: 'r', onEvent: (e) => events.push(e) }),
     });
     const value = await f(3);
     expect(value).toBeInstanceOf(Rich);
@@ -204,7 +197,7 @@ describe('values round-trip exactly', () => {
   it('a replacement codec is used for both directions', async () => {
     const store = new MemoryStore();
     const codec = { encode: (v: unknown) => `J${JSON.stringify(v)}`, decode: (t: string) => JSON.parse(t.slice(1)) as unknown };
-    const make = () => lruCache(async (n: number) => ({ n }), { ttl: 1000, shared: { store, namespace: 'c', codec } });
+    const make = () => lruCache(async (n: number) => ({ n }), { ttl: 1000, shared: sharedTier({ store, namespace: 'c', codec }) });
     await make()(1);
     await sleep(5);
     expect(store.entries.get('c:v0:(n1)')!.value).toMatch(/^lm1:\d+:J\{"n":1\}$/);
@@ -222,7 +215,7 @@ describe('read path guarantees', () => {
         if (runs === 1) throw new Error('upstream down');
         return n;
       },
-      { ttl: 1000, shared: { store, namespace: 'e' } },
+      { ttl: 1000, shared: sharedTier({ store, namespace: 'e' }) },
     );
     await expect(f(1)).rejects.toThrow('upstream down');
     await sleep(5);
@@ -302,7 +295,7 @@ describe('read path guarantees', () => {
 
   it('a function that does not return a promise is refused when called', async () => {
     const store = new MemoryStore();
-    const f = lruCache((n: number) => n as unknown as Promise<number>, { ttl: 1000, shared: { store, namespace: 's' } });
+    const f = lruCache((n: number) => n as unknown as Promise<number>, { ttl: 1000, shared: sharedTier({ store, namespace: 's' }) });
     await expect(f(1)).rejects.toThrow("lruCache: option 'shared' is for functions that return a promise, received 1");
   });
 });
@@ -425,7 +418,7 @@ describe('the cross-process lock', () => {
           if (runs === 1) throw new Error('first attempt fails');
           return n;
         },
-        { ttl: 1000, shared: { store, namespace: 'l', lock } },
+        { ttl: 1000, shared: sharedTier({ store, namespace: 'l', lock }) },
       );
     const [holder, waiter] = [make(), make()];
     const started = Date.now();
@@ -495,7 +488,7 @@ describe('members', () => {
       class Account {
         static runs = 0;
         constructor(readonly userId: number) {}
-        @cached({ ttl: 1000, scope: (self: Account) => self.userId, shared: { store, namespace: 'acct' } })
+        @cached({ ttl: 1000, scope: (self: Account) => self.userId, shared: sharedTier({ store, namespace: 'acct' }) })
         async balance(currency: string) {
           Account.runs++;
           return `${this.userId}:${currency}`;
@@ -521,7 +514,7 @@ describe('members', () => {
   it("scope 'shared': one key for every instance, no scope part", async () => {
     const store = new MemoryStore();
     class Rates {
-      @cached({ ttl: 1000, scope: 'shared', shared: { store, namespace: 'rates' } })
+      @cached({ ttl: 1000, scope: 'shared', shared: sharedTier({ store, namespace: 'rates' }) })
       async rate(currency: string) {
         return currency.length;
       }
@@ -531,17 +524,21 @@ describe('members', () => {
     expect(store.valueKeys()).toEqual(['rates:v0:rate("EUR")']);
   });
 
-  it('types: option shared is refused for a function that does not return a promise', () => {
+  it('option shared is refused for a function that does not return a promise: by the types, and at the call', async () => {
     const store = new MemoryStore();
     // @ts-expect-error shared is for functions that return a promise
-    lruCache((n: number) => n, { ttl: 1, shared: { store, namespace: 'x' } });
-    lruCache(async (n: number) => n, { ttl: 1, shared: { store, namespace: 'x' } });
+    const sync = lruCache((n: number) => n, { ttl: 1, shared: sharedTier({ store, namespace: 'x' }) });
+    const async = lruCache(async (n: number) => n, { ttl: 1, shared: sharedTier({ store, namespace: 'x' }) });
+    await expect(sync(1)).rejects.toThrow(
+      new TypeError("lruCache: option 'shared' is for functions that return a promise, received 1"),
+    );
+    expect(await async(1)).toBe(1);
   });
 
   it('a scope function returning an object is a TypeError at call time', () => {
     const store = new MemoryStore();
     class Bad {
-      @cached({ ttl: 1000, scope: (self: Bad) => self, shared: { store, namespace: 'b' } })
+      @cached({ ttl: 1000, scope: (self: Bad) => self, shared: sharedTier({ store, namespace: 'b' }) })
       async m() {
         return 1;
       }
@@ -557,7 +554,7 @@ describe('a Keyv instance as the store', () => {
     const { default: Keyv } = await import('keyv');
     const keyv = new Keyv();
     let runs = 0;
-    const make = () => lruCache(async (id: number) => (runs++, { id, at: new Date(0) }), { ttl: 60_000, shared: { store: keyv, namespace: 'kv', ttl: 100 } });
+    const make = () => lruCache(async (id: number) => (runs++, { id, at: new Date(0) }), { ttl: 60_000, shared: sharedTier({ store: keyv, namespace: 'kv', ttl: 100 }) });
     await make()(1);
     await sleep(10);
     const reader = make();

@@ -14,9 +14,9 @@ describe('collected object keys give their trie branches back', () => {
   ])('%s: f(id, object) leaves no node per id once the objects are gone', async (_label, maxSize) => {
     const cache = new Cache(maxSize, 0);
     const held = {};
-    cache.set(['held', held], 2, 'control');
+    cache.store(['held', held], 2, 'control', false);
     (function fill() {
-      for (let i = 0; i < 200; i++) cache.set([`request-${i}`, { i }], 2, i);
+      for (let i = 0; i < 200; i++) cache.store([`request-${i}`, { i }], 2, i, false);
     })();
     const root = rootOf(cache, 2)!;
     expect(root.strong!.size).toBe(201);

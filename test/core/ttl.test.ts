@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lruCache } from '../../src/index.js';
+import { sharedStats, sharedTier } from '../../src/shared/index.js';
+import { counted } from '../support/counted.js';
+import { MemoryStore } from '../support/memory-store.js';
 
 describe('ttl', () => {
   beforeEach(() => {
@@ -70,5 +73,46 @@ describe('ttl in real time', () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     f(1);
     expect(runs).toBe(2);
+  });
+});
+
+// Option shared (which needs a ttl) on every call path (src/paths.ts): the
+// path of each declared arity must send its misses through the tier, and
+// count calls that join a pending call. Here rather than in function.test.ts,
+// which the browser project also runs: the shared tier is for Node.
+describe('ttl with a shared tier, on every call path', () => {
+  const ARITIES = [0, 1, 2, 3, 4];
+
+  it.each(ARITIES)('declared arity %i: a miss loads through the tier, so a second wrapper computes nothing', async (arity) => {
+    const store = new MemoryStore();
+    const namespace = `paths-${arity}`;
+    const wrappers = [0, 1].map(() => {
+      const { fn, calls } = counted(async (...args: unknown[]) => args.join(','), arity);
+      return { calls, f: lruCache(fn, { ttl: 60_000, shared: sharedTier({ store, namespace }) }) };
+    });
+    const [a, b] = [wrappers[0]!, wrappers[1]!];
+    const args = [1, 'b', 3, true, 5].slice(0, arity);
+    expect(await a.f(...args)).toBe(args.join(','));
+    await vi.waitFor(() => expect(store.calls.set).toBe(1)); // the shared write is in the background
+    expect(await b.f(...args)).toBe(args.join(','));
+    expect([a.calls.count, b.calls.count]).toEqual([1, 0]);
+    expect(sharedStats(b.f)).toMatchObject({ sharedHits: 1, computations: 0 });
+    expect(sharedStats(a.f)).toMatchObject({ sharedMisses: 1, computations: 1 });
+  });
+
+  it.each(ARITIES)('declared arity %i: calls that join a pending call count as deduplicated, on small and grown records', async (arity) => {
+    const store = new MemoryStore();
+    const { fn, calls } = counted(async (...args: unknown[]) => args.length, arity);
+    const f = lruCache(fn, { ttl: 60_000, shared: sharedTier({ store, namespace: `pending-${arity}` }) });
+    const args = [1, 2, 3, 4].slice(0, arity);
+    const [small, grown] = [{}, {}];
+    await f.call(grown, ...args, 'more'); // settled; the next key makes grown's record grow
+    const pending = [f.call(small, ...args), f.call(small, ...args), f.call(grown, ...args), f.call(grown, ...args)];
+    expect(sharedStats(f)).toMatchObject({ deduplicated: 2, localHits: 0 });
+    expect(await Promise.all(pending)).toEqual([arity, arity, arity, arity]);
+    await f.call(small, ...args); // settled now: a local hit, not a joined call
+    await f.call(grown, ...args);
+    expect(sharedStats(f)).toMatchObject({ deduplicated: 2, localHits: 2 });
+    expect(calls.count).toBe(3);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cached, cacheInfo, type CachedFunction } from '../../src/index.js';
-import { Watcher, collectUntil, heapAfterGc } from '../support/gc.js';
+import { Watcher, collectUntil, forceGc, heapAfterGc } from '../support/gc.js';
 
 class Service {
   constructor(
@@ -59,7 +59,7 @@ export function memberGcSuite(): void {
         }
       })();
       const compute = Service.prototype.compute as CachedFunction<Service['compute']>;
-      expect(compute.cacheInfo().hits).toBeGreaterThanOrEqual(10_000);
+      expect(compute.cacheInfo().hits).toBe(10_001); // one hit per instance and the control
       expect(await watcher.awaitCollected(dropped, 30)).toBe(true);
       expect(watcher.collected(controlIndex)).toBe(false);
       expect(control.compute(2).owner).toBe(control); // its cache survived too
@@ -108,6 +108,71 @@ export function memberGcSuite(): void {
       const droppedIndex = watcher.watch(defineAndUse());
       expect(await watcher.awaitCollected([droppedIndex])).toBe(true);
       expect(watcher.collected(keptIndex)).toBe(false);
+    });
+
+    it('inside one synchronous loop (no yield), instances and their caches are freed as it runs; a naive memoizer grows', () => {
+      // The loop never yields: anything that keeps an instance until the job ends (a WeakRef does)
+      // shows up in the heap measured after gc() *inside* the loop.
+      const naive = new Map<object, unknown>();
+      class Naive {
+        readonly payload = new Array(64).fill(0);
+        compute(n: number) {
+          if (!naive.has(this)) naive.set(this, { owner: this, n });
+          return naive.get(this);
+        }
+      }
+      class Decorated {
+        readonly payload = new Array(64).fill(0);
+        @cached
+        compute(n: number) {
+          return { owner: this, n };
+        }
+        @cached
+        get summary() {
+          return { owner: this, size: this.payload.length };
+        }
+      }
+      const peakGrowth = (use: (i: number) => void): number => {
+        forceGc();
+        const start = process.memoryUsage().heapUsed;
+        let peak = 0;
+        for (let i = 1; i <= 100_000; i++) {
+          use(i);
+          if (i % 10_000 === 0) {
+            forceGc();
+            peak = Math.max(peak, process.memoryUsage().heapUsed - start);
+          }
+        }
+        return peak;
+      };
+      const decorated = peakGrowth((i) => {
+        const d = new Decorated();
+        d.compute(i);
+        void d.summary;
+      });
+      const control = peakGrowth((i) => void new Naive().compute(i));
+      expect(control).toBeGreaterThan(40 * 2 ** 20);
+      expect(decorated).toBeLessThan(8 * 2 ** 20);
+      naive.clear();
+    });
+
+    it('totals: instances created in bulk (thousands in one task) leave currSize once collected; a held one stays', async () => {
+      class Bulk {
+        @cached
+        twice(n: number) {
+          return n * 2;
+        }
+      }
+      const twice = Bulk.prototype.twice as CachedFunction<Bulk['twice']>;
+      const held = new Bulk();
+      held.twice(1);
+      await collectUntil(() => true, 1); // the held one belongs to an earlier task
+      (function bulk() {
+        for (let i = 0; i < 5_000; i++) new Bulk().twice(i);
+      })();
+      expect(twice.cacheInfo().currSize).toBe(5_001);
+      expect(await collectUntil(() => twice.cacheInfo().currSize === 1, 30)).toBe(true);
+      expect(cacheInfo(held, 'twice')).toEqual({ hits: 0, misses: 1, maxSize: 128, currSize: 1 });
     });
 
     it('heap after 50,000 short-lived instances stays under 8 MB; a naive module-level memoizer grows past it', async () => {

@@ -5,7 +5,8 @@
  * over one store.
  */
 import { describe, expect, it } from 'vitest';
-import { cached, cacheInvalidate, sharedStats } from '../../src/index.js';
+import { cached, cacheInvalidate } from '../../src/index.js';
+import { sharedStats, sharedTier } from '../../src/shared/index.js';
 import { MemoryStore, sleep } from '../support/memory-store.js';
 
 /** A service as a NestJS app writes it: dependencies in the constructor, state per request. */
@@ -16,19 +17,19 @@ function defineProfileService(store: MemoryStore, computed: string[]) {
   class ProfileService {
     constructor(readonly tenant: TenantContext) {}
 
-    @cached({ ttl: 10_000, scope: (self: ProfileService) => self.tenant.id, shared: { store, namespace: 'profiles', version: 3 } })
+    @cached({ ttl: 10_000, scope: (self: ProfileService) => self.tenant.id, shared: sharedTier({ store, namespace: 'profiles', version: 3 }) })
     async profile(userId: number): Promise<{ tenant: string; userId: number; since: Date }> {
       computed.push(`profile ${this.tenant.id}/${userId}`);
       return { tenant: this.tenant.id, userId, since: new Date(Date.UTC(2020, 0, 1)) };
     }
 
-    @cached({ ttl: 10_000, scope: (self: ProfileService) => self.tenant.id, shared: { store, namespace: 'plans' } })
+    @cached({ ttl: 10_000, scope: (self: ProfileService) => self.tenant.id, shared: sharedTier({ store, namespace: 'plans' }) })
     get plan(): Promise<string> {
       computed.push(`plan ${this.tenant.id}`);
       return Promise.resolve(`plan of ${this.tenant.id}`);
     }
 
-    @cached({ ttl: 10_000, scope: 'shared', shared: { store, namespace: 'regions' } })
+    @cached({ ttl: 10_000, scope: 'shared', shared: sharedTier({ store, namespace: 'regions' }) })
     static async regions(): Promise<Set<string>> {
       computed.push('regions');
       return new Set(['eu', 'us']);
@@ -81,7 +82,7 @@ export function memberSharedSuite(): void {
       const store = new MemoryStore();
       expect(() => {
         class Service {
-          @cached({ ttl: 1000, shared: { store, namespace: 's' } })
+          @cached({ ttl: 1000, shared: sharedTier({ store, namespace: 's' }) })
           async m() {
             return 1;
           }

@@ -255,10 +255,13 @@ export function memberSuite(flavour: Flavour): void {
       expect(cacheInfo(e, 'twice')).toEqual(info(1, 1, 1));
     });
 
-    it('preserves the method type', () => {
+    it('preserves the method type, and the method still works through a detached reference bound to its instance', () => {
       const a = new Adder(1);
       expectTypeOf(a.add).toEqualTypeOf<(n: number) => number>();
       expectTypeOf(a.scaled).parameters.toEqualTypeOf<[number, number]>();
+      const add: (n: number) => number = a.add.bind(a);
+      expect([add(2), a.add(2), a.scaled(2, 3)]).toEqual([3, 3, 9]);
+      expect(a.runs).toBe(2);
     });
   });
 
@@ -288,7 +291,8 @@ export function memberSuite(flavour: Flavour): void {
       cacheClear(Sub, 'describe');
       expect(cacheInfo(Sub, 'describe')).toEqual(info(0, 0, 0));
       expect(cacheInfo(Base, 'describe')).toEqual(info(1, 1, 1));
-      expect((Base.describe as CachedFunction<typeof Base.describe>).cacheInfo()).toEqual(info(1, 1, 1));
+      // Totals: hits and misses since the last clear-all (one class's clear keeps them); entries held now.
+      expect((Base.describe as CachedFunction<typeof Base.describe>).cacheInfo()).toEqual(info(2, 2, 1));
     });
   });
 
@@ -443,16 +447,43 @@ export function memberSuite(flavour: Flavour): void {
       }
     }
 
-    it("scope: (self) => key shares one cache between instances with equal keys", () => {
+    it("scope: (self) => key shares results between instances with equal keys, never across keys", () => {
       SlowAdder.runs = 0;
       const [a, b, c] = [new SlowAdder(2), new SlowAdder(2), new SlowAdder(3)];
       a.calculate(1, 2);
       b.calculate(1, 2); // same delay: a hit
-      c.calculate(1, 2); // another delay: its own cache
+      c.calculate(1, 2); // another delay: computed again
       expect(SlowAdder.runs).toBe(2);
-      expect(cacheInfo(a, 'calculate')).toEqual(info(1, 1, 1));
-      expect(cacheInfo(b, 'calculate')).toEqual(info(1, 1, 1)); // the same cache as a's
-      expect(cacheInfo(c, 'calculate')).toEqual(info(0, 1, 1));
+      expect(cacheContains(a, 'calculate', 1, 2)).toBe(true);
+      expect(cacheContains(new SlowAdder(4), 'calculate', 1, 2)).toBe(false);
+      // Primitive scope keys share one cache bounded by maxSize in total, like
+      // Python's lru_cache over (key(self), *args): every key reports it.
+      expect(cacheInfo(a, 'calculate')).toEqual(info(1, 2, 2));
+      expect(cacheInfo(c, 'calculate')).toEqual(info(1, 2, 2));
+      cacheClear(c, 'calculate'); // this key's entries only
+      expect(cacheContains(c, 'calculate', 1, 2)).toBe(false);
+      expect(cacheContains(b, 'calculate', 1, 2)).toBe(true);
+      expect(cacheInvalidate(b, 'calculate', 1, 2)).toBe(true);
+      expect(cacheContains(a, 'calculate', 1, 2)).toBe(false);
+    });
+
+    it('primitive scope keys are bounded by maxSize in total, however many keys', () => {
+      let runs = 0;
+      class Tenant {
+        constructor(readonly id: number) {}
+        @cached({ maxSize: 3, scope: (self: Tenant) => self.id })
+        name(suffix: string) {
+          runs++;
+          return `${this.id}${suffix}`;
+        }
+      }
+      for (let id = 0; id < 1000; id++) expect(new Tenant(id).name('!')).toBe(`${id}!`);
+      expect(runs).toBe(1000);
+      expect(cacheInfo(new Tenant(0), 'name')).toEqual(info(0, 1000, 3, 3));
+      expect(new Tenant(999).name('!')).toBe('999!'); // among the 3 most recent: a hit
+      expect(runs).toBe(1000);
+      expect(new Tenant(0).name('!')).toBe('0!'); // long evicted
+      expect(runs).toBe(1001);
     });
 
     it("'shared' uses one cache for every instance", () => {

@@ -29,7 +29,7 @@ const MAX_COMMANDS = Number(process.env.MODEL_COMMANDS ?? 60);
 let operations = 0;
 let divergences = 0;
 
-type Kind = 'function' | 'method' | 'static' | 'getter' | 'scoped';
+type Kind = 'function' | 'receivers' | 'method' | 'static' | 'getter' | 'scoped';
 interface Setup {
   kind: Kind;
   maxSize: number;
@@ -44,12 +44,25 @@ const objB = { name: 'b' };
 const argPool = [0, 1, 2, 'a', '1', NaN, -0, undefined, null, 1n, objA, objB] as const;
 const argsArb = fc.array(fc.constantFrom(...argPool), { maxLength: 3 });
 
-let clock = 1_000_000;
+/** The model's clock; the library's is driven by fake timers advanced by the same amounts. */
+let clock = 0;
 
 /** One run's real system and model, side by side. */
 class World {
   readonly receivers: unknown[];
   readonly models: ModelCache[];
+  /**
+   * Per receiver, the first key of its entries in a shared model cache:
+   * primitive scope keys and primitive receivers share one cache keyed by
+   * (key, ...args), bounded in total. Undefined: the receiver's own cache.
+   */
+  private readonly prefixes: unknown[] = [];
+  /** Object receivers called since the last clear-all (their caches are cleaned lazily). */
+  private objectReceiversUsed = false;
+  /** Counters of per-receiver caches cleared one by one: the function's totals keep them. */
+  private clearedCounts = { hits: 0, misses: 0 };
+  /** The decorated member's function (its totals), for member kinds. */
+  private memberFunction: CachedFunction<(...args: unknown[]) => unknown> | undefined;
   readonly budget: Budget | undefined;
   readonly modelBudget: ModelBudget | undefined;
   runs = 0;
@@ -97,6 +110,21 @@ class World {
         this.callOn = (_r, args) => fn(...args);
         break;
       }
+      case 'receivers': {
+        // A plain function called with no receiver, on objects (a cache each) and on primitives (one shared cache).
+        const variadic = function (this: unknown, ..._args: unknown[]) {
+          return body();
+        };
+        Object.defineProperty(variadic, 'length', { value: setup.declaredArity });
+        const fn = lruCache(variadic, options);
+        this.fn = fn;
+        this.receivers = [undefined, { name: 'r1' }, { name: 'r2' }, 7, 'p'];
+        const keyed = model();
+        this.models = [model(), model(), model(), keyed, keyed];
+        this.prefixes = [undefined, undefined, undefined, 7, 'p'];
+        this.callOn = (r, args) => fn.apply(r, args);
+        break;
+      }
       case 'method':
       case 'scoped': {
         const scoped = setup.kind === 'scoped';
@@ -107,9 +135,11 @@ class World {
             return body();
           }
         }
+        this.memberFunction = Service.prototype.m as never;
         this.receivers = [new Service('g0'), new Service('g0'), new Service('g1')];
         const shared = model();
-        this.models = scoped ? [shared, shared, model()] : [model(), model(), model()];
+        this.models = scoped ? [shared, shared, shared] : [model(), model(), model()];
+        if (scoped) this.prefixes = ['g0', 'g0', 'g1'];
         this.callOn = (r, args) => (r as Service).m(...args);
         break;
       }
@@ -121,6 +151,7 @@ class World {
           }
         }
         class Sub extends Base {}
+        this.memberFunction = Base.m as never;
         this.receivers = [Base, Sub];
         this.models = [model(), model()];
         this.callOn = (r, args) => (r as typeof Base).m(...args);
@@ -133,6 +164,7 @@ class World {
             return body();
           }
         }
+        this.memberFunction = Object.getOwnPropertyDescriptor(Lazy.prototype, 'value')!.get as never;
         this.receivers = [new Lazy(), new Lazy()];
         this.models = [model(), model()];
         this.callOn = (r) => (r as Lazy).value;
@@ -145,6 +177,15 @@ class World {
     return this.setup.kind === 'getter' ? [] : args;
   }
 
+  /** The key list the model keys a receiver's call by. */
+  private keyOf(index: number, args: unknown[]): unknown[] {
+    return index < this.prefixes.length && this.prefixes[index] !== undefined ? [this.prefixes[index], ...args] : args;
+  }
+
+  private get plainWithReceivers(): boolean {
+    return this.setup.kind === 'receivers';
+  }
+
   call(index: number, rawArgs: unknown[]): void {
     const receiver = this.receivers[index]!;
     const model = this.models[index]!;
@@ -152,14 +193,16 @@ class World {
     const runsBefore = this.runs;
     this.last = undefined;
     const result = this.callOn(receiver, args);
-    const expected = model.lookup(args, clock);
+    if (typeof receiver === 'object' && receiver !== null) this.objectReceiversUsed = true;
+    const key = this.keyOf(index, args);
+    const expected = model.lookup(key, clock);
     if (expected.hit) {
       expect(this.runs, 'a hit must not run the body').toBe(runsBefore);
       expect(result).toBe(expected.result);
     } else {
       expect(this.runs, 'a miss must run the body once').toBe(runsBefore + 1);
       expect(result).toBe(this.last!.result);
-      const entry = model.store(args, result, this.setup.async, clock);
+      const entry = model.store(key, result, this.setup.async, clock);
       if (this.last!.settle !== undefined) this.pending.push({ settle: this.last!.settle, entry, model });
     }
   }
@@ -174,32 +217,99 @@ class World {
 
   info(index: number): void {
     const receiver = this.receivers[index];
+    if (this.plainWithReceivers) {
+      // Totals over every receiver: hits and misses since the last clear-all. currSize is not
+      // compared here: entries invalidated for every receiver leave it when each cache is next used.
+      const totals = [...new Set(this.models)].map((model) => model.info(clock));
+      const actual = this.fn!.cacheInfo();
+      expect({ hits: actual.hits, misses: actual.misses }).toEqual({
+        hits: totals.reduce((sum, info) => sum + info.hits, 0),
+        misses: totals.reduce((sum, info) => sum + info.misses, 0),
+      });
+      return;
+    }
     const actual = this.fn !== undefined ? this.fn.cacheInfo() : cacheInfo(receiver as object, this.member as never);
     expect(actual).toEqual(this.models[index]!.info(clock));
   }
 
   clear(index: number): void {
-    if (this.fn !== undefined) this.fn.cacheClear();
-    else cacheClear(this.receivers[index] as object, this.member as never);
-    this.models[index]!.clear();
+    if (this.fn !== undefined) {
+      this.fn.cacheClear();
+      for (const model of new Set(this.models)) model.clear();
+      this.objectReceiversUsed = false;
+    } else if (this.prefixes[index] !== undefined) {
+      // One scope key's entries; the shared cache's counters stay.
+      cacheClear(this.receivers[index] as object, this.member as never);
+      this.models[index]!.clearWhere((key) => Object.is(key[0], this.prefixes[index]));
+    } else {
+      cacheClear(this.receivers[index] as object, this.member as never);
+      const model = this.models[index]!;
+      this.clearedCounts.hits += model.hits;
+      this.clearedCounts.misses += model.misses;
+      model.clear();
+    }
+  }
+
+  /**
+   * A member's totals (`Class.prototype.m.cacheInfo()`): hits and misses since
+   * the last clear-all, per-receiver clears included; entries over every
+   * receiver (compared without a ttl: an expired entry leaves the total when
+   * its receiver's cache is next used).
+   */
+  totals(): void {
+    if (this.memberFunction === undefined || this.setup.kind === 'scoped') return;
+    const models = [...new Set(this.models)];
+    const infos = models.map((model) => model.info(clock));
+    const actual = this.memberFunction.cacheInfo();
+    expect({ hits: actual.hits, misses: actual.misses }).toEqual({
+      hits: infos.reduce((sum, info) => sum + info.hits, this.clearedCounts.hits),
+      misses: infos.reduce((sum, info) => sum + info.misses, this.clearedCounts.misses),
+    });
+    if (this.setup.ttl === 0) expect(actual.currSize).toBe(infos.reduce((sum, info) => sum + info.currSize, 0));
   }
 
   invalidate(index: number, rawArgs: unknown[]): void {
     const args = this.argsFor(rawArgs);
+    if (this.plainWithReceivers) {
+      // Every receiver's entry goes; object receivers' caches drop it lazily, so the answer is
+      // "removed, or may have been" once any object receiver was used.
+      const actual = this.fn!.cacheInvalidate(...args);
+      let removed = false;
+      this.models.forEach((model, i) => {
+        if (i === 4) return; // the keyed model, done at index 3 for both primitive receivers
+        if (i === 3) {
+          removed = model.invalidate([7, ...args], clock) || removed;
+          removed = model.invalidate(['p', ...args], clock) || removed;
+        } else {
+          removed = model.invalidate(args, clock) || removed;
+        }
+      });
+      expect(actual).toBe(removed || this.objectReceiversUsed);
+      return;
+    }
     const actual =
       this.fn !== undefined
         ? this.fn.cacheInvalidate(...args)
         : cacheInvalidate(this.receivers[index] as object, this.member as never, ...args);
-    expect(actual).toBe(this.models[index]!.invalidate(args, clock));
+    expect(actual).toBe(this.models[index]!.invalidate(this.keyOf(index, args), clock));
   }
 
   contains(index: number, rawArgs: unknown[]): void {
     const args = this.argsFor(rawArgs);
+    if (this.plainWithReceivers) {
+      // Calls without a receiver or with a primitive one (object receivers: cacheContains(receiver, name, ...)).
+      const expected =
+        this.models[0]!.contains(args, clock) ||
+        this.models[3]!.contains([7, ...args], clock) ||
+        this.models[3]!.contains(['p', ...args], clock);
+      expect(this.fn!.cacheContains(...args)).toBe(expected);
+      return;
+    }
     const actual =
       this.fn !== undefined
         ? this.fn.cacheContains(...args)
         : cacheContains(this.receivers[index] as object, this.member as never, ...args);
-    expect(actual).toBe(this.models[index]!.contains(args, clock));
+    expect(actual).toBe(this.models[index]!.contains(this.keyOf(index, args), clock));
   }
 
   budgetInfo(): void {
@@ -231,7 +341,7 @@ const command = (name: string, run: (world: World) => void | Promise<void>): Com
   toString: () => name,
 });
 
-const pick = fc.nat({ max: 2 });
+const pick = fc.nat({ max: 4 });
 const commands = [
   fc.tuple(pick, argsArb).map(([i, args]) => command(`call(${i}, ${fmt(args)})`, (w) => w.call(i % w.receivers.length, args))),
   fc.tuple(pick, argsArb).map(([i, args]) => command(`call(${i}, ${fmt(args)})`, (w) => w.call(i % w.receivers.length, args))),
@@ -240,8 +350,14 @@ const commands = [
   pick.map((i) => command(`clear(${i})`, (w) => w.clear(i % w.receivers.length))),
   fc.tuple(pick, argsArb).map(([i, args]) => command(`invalidate(${i}, ${fmt(args)})`, (w) => w.invalidate(i % w.receivers.length, args))),
   fc.tuple(pick, argsArb).map(([i, args]) => command(`contains(${i}, ${fmt(args)})`, (w) => w.contains(i % w.receivers.length, args))),
-  fc.integer({ min: 1, max: 40 }).map((ms) => command(`advance(${ms})`, () => void (clock += ms))),
+  fc.integer({ min: 1, max: 40 }).map((ms) =>
+    command(`advance(${ms})`, () => {
+      clock += ms;
+      vi.advanceTimersByTime(ms);
+    }),
+  ),
   fc.constant(command('budgetInfo()', (w) => w.budgetInfo())),
+  fc.constant(command('totals()', (w) => w.totals())),
 ];
 
 function fmt(args: unknown[]): string {
@@ -259,25 +375,28 @@ const setupArb = (kind: Kind): fc.Arbitrary<Setup> =>
   });
 
 describe('model-based: the library agrees with the reference model', () => {
+  // The library's clock is monotonic (performance.now), refreshed by a timer:
+  // fake timers drive it, as the README tells users to.
   beforeEach(() => {
-    vi.spyOn(Date, 'now').mockImplementation(() => clock);
+    vi.useFakeTimers();
   });
   afterEach(() => {
-    vi.restoreAllMocks();
+    vi.useRealTimers();
   });
   afterAll(() => {
     console.log(`model operations: ${operations}, divergences: ${divergences}`);
   });
 
-  it.each<Kind>(['function', 'method', 'static', 'getter', 'scoped'])('%s', async (kind) => {
+  it.each<Kind>(['function', 'receivers', 'method', 'static', 'getter', 'scoped'])('%s', async (kind) => {
     const sequences = fc.commands(commands, { maxCommands: MAX_COMMANDS, size: 'max' });
     try {
       await fc.assert(
         fc.asyncProperty(setupArb(kind), sequences, async (setup, cmds) => {
+          clock = performance.now(); // fake: both clocks start together
           const world = new World(setup);
           await fc.asyncModelRun(() => ({ model: {}, real: world }), cmds);
         }),
-        { numRuns: RUNS },
+        { numRuns: RUNS, ...(process.env.MODEL_SEED ? { seed: Number(process.env.MODEL_SEED), path: process.env.MODEL_PATH } : {}) },
       );
     } catch (error) {
       divergences++; // fast-check reports the shrunk counterexample in the error

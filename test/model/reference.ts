@@ -126,4 +126,9 @@ export class ModelCache {
     for (const entry of [...this.entries]) this.drop(entry);
     this.hits = this.misses = 0;
   }
+
+  /** Drops the entries whose key list `picks` (one scope key's, in a shared cache); counters stay. */
+  clearWhere(picks: (args: readonly unknown[]) => boolean): void {
+    for (const entry of [...this.entries]) if (picks(entry.args)) this.drop(entry);
+  }
 }

@@ -7,7 +7,8 @@ import { createClient as createClient6 } from 'redis';
 import { createClient as createClient4 } from 'redis-v4';
 import { createClient as createClient5 } from 'redis-v5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lruCache, sharedStats } from '../../src/index.js';
+import { lruCache } from '../../src/index.js';
+import { sharedStats, sharedTier } from '../../src/shared/index.js';
 import { redisStore, type RedisCommandClient } from '../../src/redis.js';
 import { RedisServer } from '../../scripts/redis-server.js';
 
@@ -44,7 +45,7 @@ describe.each(Object.entries(factories))('%s', (name, createClient) => {
       expect(await store.get(`${key}~lock`)).toBeNull();
 
       let runs = 0;
-      const make = () => lruCache(async (n: bigint) => (runs++, { n, at: new Date(5) }), { ttl: 5000, shared: { store, namespace: name } });
+      const make = () => lruCache(async (n: bigint) => (runs++, { n, at: new Date(5) }), { ttl: 5000, shared: sharedTier({ store, namespace: name }) });
       await make()(10n);
       await new Promise((resolve) => setTimeout(resolve, 20));
       const reader = make();

@@ -4,7 +4,8 @@
  * failure modes: server killed mid-run, frozen with SIGSTOP, down from the start.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { lruCache, sharedStats, type SharedEvent } from '../../src/index.js';
+import { lruCache } from '../../src/index.js';
+import { sharedStats, type SharedEvent, sharedTier } from '../../src/shared/index.js';
 import { redisStore } from '../../src/redis.js';
 import { connectedClient, disconnectedClient } from './client.js';
 import { RedisServer, freePort } from '../../scripts/redis-server.js';
@@ -75,7 +76,7 @@ describe('the tier on Redis', () => {
     };
     let runs = 0;
     const make = () =>
-      lruCache(async (_id: number) => (runs++, value), { ttl: 10_000, shared: { store: redisStore(client), namespace } });
+      lruCache(async (_id: number) => (runs++, value), { ttl: 10_000, shared: sharedTier({ store: redisStore(client), namespace }) });
     await make()(1);
     await sleep(20);
     const copy = await make()(1);
@@ -86,7 +87,7 @@ describe('the tier on Redis', () => {
   it('a local entry filled from Redis lives no longer than the Redis entry', async () => {
     const namespace = freshNamespace();
     const make = (sharedTtl: number) =>
-      lruCache(async (id: number) => ({ id }), { ttl: 60_000, shared: { store: redisStore(client), namespace, ttl: sharedTtl } });
+      lruCache(async (id: number) => ({ id }), { ttl: 60_000, shared: sharedTier({ store: redisStore(client), namespace, ttl: sharedTtl }) });
     await make(300)(1);
     await sleep(20);
     const reader = make(300);
@@ -103,7 +104,7 @@ describe('the tier on Redis', () => {
     const namespace = freshNamespace();
     const f = lruCache(async (_id: number) => Promise.reject(new Error('no')), {
       ttl: 10_000,
-      shared: { store: redisStore(client), namespace },
+      shared: sharedTier({ store: redisStore(client), namespace }),
     });
     await expect(f(1)).rejects.toThrow('no');
     await sleep(20);
@@ -136,13 +137,13 @@ describe('when Redis fails', () => {
       const make = () =>
         lruCache(async (n: number) => (await sleep(compute), { n }), {
           ttl: 60_000,
-          shared: {
+          shared: sharedTier({
             store: redisStore(localClient),
             namespace: 'k',
             timeoutMs,
             breaker: { failures: 3, cooldownMs: 300 },
             onEvent: (e) => events.push(e),
-          },
+          }),
         });
       const f = make();
       const before = await timedCalls(f, 0, 5);
@@ -182,7 +183,7 @@ describe('when Redis fails', () => {
     try {
       const f = lruCache(async (n: number) => (await sleep(compute), { n }), {
         ttl: 60_000,
-        shared: { store: redisStore(localClient), namespace: 'f', timeoutMs, breaker: { failures: 3, cooldownMs: 300 } },
+        shared: sharedTier({ store: redisStore(localClient), namespace: 'f', timeoutMs, breaker: { failures: 3, cooldownMs: 300 } }),
       });
       await timedCalls(f, 0, 3);
       local.freeze();
@@ -212,7 +213,7 @@ describe('when Redis fails', () => {
     try {
       const f = lruCache(async (n: number) => (await sleep(compute), { n }), {
         ttl: 60_000,
-        shared: { store: redisStore(downClient), namespace: 'd', timeoutMs },
+        shared: sharedTier({ store: redisStore(downClient), namespace: 'd', timeoutMs }),
       });
       const durations = await timedCalls(f, 0, 10);
       for (const duration of durations) expect(duration).toBeLessThan(timeoutMs + compute + slack);

@@ -4,7 +4,8 @@
  * strongly held control that must survive.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cached, lruCache, sharedStats } from '../../src/index.js';
+import { cached, lruCache } from '../../src/index.js';
+import { sharedStats, sharedTier } from '../../src/shared/index.js';
 import { redisStore } from '../../src/redis.js';
 import { Watcher } from '../support/gc.js';
 import { connectedClient } from './client.js';
@@ -26,7 +27,7 @@ it('instances of a member cached with shared (scope by user id) are collected; a
   class Account {
     readonly payload = new Array(1000).fill(this);
     constructor(readonly userId: number) {}
-    @cached({ ttl: 60_000, scope: (self: Account) => self.userId, shared: { store, namespace: 'gc-acct' } })
+    @cached({ ttl: 60_000, scope: (self: Account) => self.userId, shared: sharedTier({ store, namespace: 'gc-acct' }) })
     async balance(currency: string) {
       return `${this.userId}:${currency}`;
     }
@@ -58,7 +59,7 @@ it('argument objects of a function cached with shared (key by id) are collected;
   const profile = lruCache(async (user: { id: number; blob: number[] }) => ({ id: user.id }), {
     ttl: 60_000,
     key: (user: { id: number }) => user.id,
-    shared: { store, namespace: 'gc-fn', timeoutMs: 200 },
+    shared: sharedTier({ store, namespace: 'gc-fn', timeoutMs: 200 }),
   });
   const watcher = new Watcher();
   const indexes: number[] = [];

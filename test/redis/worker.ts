@@ -6,7 +6,8 @@
  * its counters. Settings come from the environment.
  */
 import { createInterface } from 'node:readline';
-import { lruCache, sharedStats } from '../../src/index.js';
+import { lruCache } from '../../src/index.js';
+import { sharedStats, sharedTier } from '../../src/shared/index.js';
 import { redisStore } from '../../src/redis.js';
 import { connectedClient } from './client.js';
 
@@ -26,7 +27,7 @@ const report = lruCache(
     if (shouldReject) throw new Error(`report ${day} failed in ${process.pid}`);
     return { day, total: 42n, by: process.pid };
   },
-  { ttl: 60_000, shared: { store: redisStore(client), namespace: env.NAMESPACE ?? 'reports', lock } },
+  { ttl: 60_000, shared: sharedTier({ store: redisStore(client), namespace: env.NAMESPACE ?? 'reports', lock }) },
 );
 
 process.stdout.write('ready\n');

@@ -5,7 +5,7 @@
  * shared tier can be driven deterministically. Real Redis is tested in
  * test/redis.
  */
-import type { SharedStore } from '../../src/index.js';
+import type { SharedStore } from '../../src/shared/index.js';
 
 export type Mode = 'ok' | 'throw' | 'reject' | 'hang';
 

@@ -1,0 +1,71 @@
+/**
+ * The plug-in point for a tier behind the local cache, such as the Redis tier
+ * of `lru-memo/shared`. The core never imports a tier: option `shared` takes
+ * an object made by the plug-in, recognised by a brand registered with
+ * `Symbol.for`, so the ESM and CommonJS builds (or two bundles) recognise each
+ * other's tiers. The hit path never consults a tier: only a local miss does.
+ */
+
+/** Brand of a tier plug-in, shared by every copy of the library in a process. */
+export const TIER_BRAND: unique symbol = Symbol.for('lru-memo.tier.v1') as never;
+
+/** What a tier learns about the function or member it serves, once, at wrap time. */
+export interface TierContext {
+  /** Message prefix for errors about this function, e.g. "lruCache 'fetchUser'" or "@cached 'profile'". */
+  readonly label: string;
+  /** "lruCache" or "@cached". */
+  readonly caller: string;
+  /** The function's or member's name ('' when anonymous). */
+  readonly name: string;
+  /** The local cache's ttl in milliseconds (0 when entries never expire). */
+  readonly ttl: number;
+  /** Whether calls on different receivers are told apart by a decorated member's scope. */
+  readonly member: boolean;
+  /** The member's `scope` option: 'instance', 'shared' or a function. */
+  readonly scope: 'instance' | 'shared' | ((self: never) => unknown);
+  /** Whether the local key comes from option `key` (one value) rather than the argument list. */
+  readonly customKey: boolean;
+}
+
+/** A tier attached to one cached function or member. */
+export interface AttachedTier {
+  /**
+   * Resolves a local miss: what the local cache stores and the caller gets
+   * (a promise). `keys` is what the local cache keys the call by (the
+   * arguments, or option `key`'s one value); `compute` runs the function.
+   * May throw (for a call that has no meaning to the tier): nothing is stored.
+   */
+  load(receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, keyCount: number, compute: () => unknown): unknown;
+  /**
+   * The wall-clock instant (`Date.now()` scale) after which the local entry
+   * that stores `promise` must not be served, if the tier knows one (a value
+   * read from a shared entry expiring then). Asked when the promise fulfils.
+   */
+  expiryOf?(promise: object): number | undefined;
+  /** An entry was invalidated by `cacheInvalidate` (the tier may forget its copy). */
+  invalidated?(receiver: unknown, keys: ArrayLike<unknown>, keyCount: number): void;
+}
+
+/**
+ * A tier behind the local cache, made by a plug-in (`sharedTier()` from
+ * `lru-memo/shared`) and given as option `shared`.
+ *
+ * @example
+ * import { sharedTier } from 'lru-memo/shared';
+ * lruCache(fetchUser, { ttl: 60_000, shared: sharedTier({ store, namespace: 'users' }) });
+ */
+export interface Tier {
+  readonly [TIER_BRAND]: true;
+  /** Attaches the tier to one function or member; throws a TypeError when the combination is refused. */
+  attach(context: TierContext): AttachedTier;
+}
+
+/** Whether `value` is a tier made by a plug-in (any copy of the library). */
+export function isTier(value: unknown): value is Tier {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [TIER_BRAND]?: unknown })[TIER_BRAND] === true &&
+    typeof (value as { attach?: unknown }).attach === 'function'
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * The clock every ttl reads (src/clock.ts): monotonic (a wall-clock step
+ * moves no expiry), cheap on the hit path (a cached reading, refreshed by a
+ * timer and every HITS_PER_REFRESH reads), and driven by fake timers.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cached, cacheInfo, lruCache } from '../../src/index.js';
+import { HITS_PER_REFRESH } from '../../src/clock.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('the ttl hit path does not read the clock on every hit', () => {
+  it(`reads it at most once per ${HITS_PER_REFRESH} hits of a cache`, () => {
+    const f = lruCache((n: number) => n * 2, { ttl: 60_000 });
+    f(1);
+    const now = vi.spyOn(performance, 'now');
+    for (let i = 0; i < 3200; i++) f(1);
+    expect(f.cacheInfo().hits).toBe(3200);
+    expect(now.mock.calls.length).toBeLessThanOrEqual(3200 / HITS_PER_REFRESH + 2);
+    expect(now.mock.calls.length).toBeGreaterThan(0); // it does read it: expiry stays checked
+  });
+
+  it('within one long synchronous job, time still passes: an expired entry is served for at most a few hits', () => {
+    let time = 1_000_000;
+    vi.spyOn(performance, 'now').mockImplementation(() => time);
+    let runs = 0;
+    const f = lruCache((n: number) => (runs++, n), { ttl: 100 });
+    f(1);
+    time += 100; // expired; no timer can fire inside this job
+    let served = 0;
+    while (runs === 1 && served < 1000) {
+      f(1);
+      served++;
+    }
+    expect(runs).toBe(2);
+    expect(served).toBeLessThanOrEqual(HITS_PER_REFRESH);
+  });
+});
+
+describe('a wall-clock step moves no expiry', () => {
+  it('the system clock stepped back an hour: entries still expire after ttl', () => {
+    vi.useFakeTimers();
+    let runs = 0;
+    const f = lruCache((n: number) => (runs++, n), { ttl: 1000 });
+    f(1);
+    vi.setSystemTime(Date.now() - 3_600_000);
+    vi.advanceTimersByTime(999);
+    f(1);
+    expect(runs).toBe(1);
+    vi.advanceTimersByTime(1);
+    f(1);
+    expect(runs).toBe(2);
+  });
+
+  it('the system clock stepped forward an hour: entries are not expired early', () => {
+    vi.useFakeTimers();
+    let runs = 0;
+    const f = lruCache((n: number) => (runs++, n), { ttl: 1000 });
+    f(1);
+    vi.setSystemTime(Date.now() + 3_600_000);
+    f(1);
+    expect(runs).toBe(1);
+    expect(f.cacheContains(1)).toBe(true);
+  });
+
+  it('Date.now() jumping (as under NTP) does not matter either', () => {
+    let runs = 0;
+    const f = lruCache((n: number) => (runs++, n), { ttl: 60_000 });
+    f(1);
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 86_400_000);
+    f(1);
+    expect(runs).toBe(1);
+  });
+});
+
+describe('fake timers drive expiry, for members as for functions', () => {
+  it('vi.advanceTimersByTime expires a cached getter and a method', () => {
+    vi.useFakeTimers();
+    let builds = 0;
+    class Config {
+      @cached({ ttl: 500 })
+      get settings() {
+        builds++;
+        return { builds };
+      }
+      @cached({ ttl: 500 })
+      lookup(key: string) {
+        builds++;
+        return key;
+      }
+    }
+    const c = new Config();
+    void c.settings;
+    c.lookup('a');
+    vi.advanceTimersByTime(499);
+    void c.settings;
+    c.lookup('a');
+    expect(builds).toBe(2);
+    vi.advanceTimersByTime(1);
+    void c.settings;
+    c.lookup('a');
+    expect(builds).toBe(4);
+    expect(cacheInfo(c, 'settings')).toEqual({ hits: 1, misses: 2, maxSize: 128, currSize: 1 });
+  });
+});
