@@ -41,6 +41,31 @@ function isPlainObject(value: object): boolean {
   return prototype === Object.prototype || prototype === null;
 }
 
+/** Exactly a `kind`, not a subclass: a subclass would come back as its base. */
+function isExactly(value: object, kind: { prototype: object }): boolean {
+  return Object.getPrototypeOf(value) === kind.prototype;
+}
+
+function describeKind(value: object): string {
+  const kind = (value.constructor as { name?: unknown } | undefined)?.name;
+  return typeof kind === 'string' && kind !== '' ? kind : 'a class';
+}
+
+/**
+ * Own keys that JSON would drop without a word: symbol keys and
+ * non-enumerable properties. Refused, since what came back would differ.
+ */
+function refuseHiddenKeys(value: object, path: string, enumerable: readonly string[]): void {
+  const symbols = Object.getOwnPropertySymbols(value);
+  if (symbols.length > 0) {
+    throw new TypeError(`lru-memo codec: cannot encode the symbol-keyed property ${String(symbols[0])} at ${path}`);
+  }
+  const names = Object.getOwnPropertyNames(value);
+  if (names.length === enumerable.length) return;
+  const hidden = names.find((name) => !Object.prototype.propertyIsEnumerable.call(value, name));
+  throw new TypeError(`lru-memo codec: cannot encode the non-enumerable property "${String(hidden)}" at ${path}`);
+}
+
 function toJson(value: unknown, path: string, open: Set<object>): Json {
   switch (typeof value) {
     case 'string':
@@ -67,65 +92,115 @@ function toJson(value: unknown, path: string, open: Set<object>): Json {
   }
 }
 
+/**
+ * The enumerable own keys an array may have: its indices. A hole or an extra
+ * named property would not survive the round trip, so both are refused.
+ */
+function arrayKeys(value: readonly unknown[], path: string): string[] {
+  const keys = Object.keys(value);
+  // Indices come first in key order, ascending: key i must be "i" for every index.
+  for (let i = 0; i < value.length; i++) {
+    if (keys[i] !== String(i)) throw new TypeError(`lru-memo codec: cannot encode a sparse array at ${path}`);
+  }
+  if (keys.length > value.length) {
+    throw new TypeError(`lru-memo codec: cannot encode the named array property "${keys[value.length]!}" at ${path}`);
+  }
+  // "length" is the one non-enumerable own key every array has.
+  return [...keys, 'length'];
+}
+
 function objectToJson(value: object, path: string, open: Set<object>): Json {
-  if (Array.isArray(value)) {
+  if (Array.isArray(value) && isExactly(value, Array)) {
+    refuseHiddenKeys(value, path, arrayKeys(value, path));
     const items: Json[] = [];
     for (let i = 0; i < value.length; i++) items.push(toJson(value[i], `${path}[${i}]`, open));
     return items;
   }
-  if (value instanceof Date) return tagged('d', String(value.getTime()));
-  if (value instanceof Map) {
+  if (isExactly(value, Date)) {
+    refuseHiddenKeys(value, path, []);
+    return tagged('d', String((value as Date).getTime()));
+  }
+  if (isExactly(value, Map)) {
+    refuseHiddenKeys(value, path, []);
     const entries: Json[] = [];
     let i = 0;
-    for (const [k, v] of value) {
+    for (const [k, v] of value as Map<unknown, unknown>) {
       entries.push([toJson(k, `${path}<key ${i}>`, open), toJson(v, `${path}<value ${i}>`, open)]);
       i++;
     }
     return tagged('m', entries);
   }
-  if (value instanceof Set) {
+  if (isExactly(value, Set)) {
+    refuseHiddenKeys(value, path, []);
     const items: Json[] = [];
     let i = 0;
-    for (const item of value) items.push(toJson(item, `${path}<item ${i++}>`, open));
+    for (const item of value as Set<unknown>) items.push(toJson(item, `${path}<item ${i++}>`, open));
     return tagged('s', items);
   }
   if (!isPlainObject(value)) {
-    const kind = (value.constructor as { name?: unknown } | undefined)?.name;
     throw new TypeError(
-      `lru-memo codec: cannot encode an instance of ${typeof kind === 'string' && kind !== '' ? kind : 'a class'} at ${path} ` +
+      `lru-memo codec: cannot encode an instance of ${describeKind(value)} at ${path} ` +
         '(plain objects, arrays, Date, Map, Set and primitives are supported; give option shared.codec for others)',
     );
   }
+  const keys = Object.keys(value);
+  refuseHiddenKeys(value, path, keys);
   // No prototype: a "__proto__" key is then plain data, not the prototype setter.
   const object = Object.create(null) as Record<string, Json>;
-  for (const key of Object.keys(value)) {
+  for (const key of keys) {
     object[key] = toJson((value as Record<string, unknown>)[key], `${path}.${key}`, open);
   }
   return Object.hasOwn(object, TAG) ? tagged('o', object) : object;
+}
+
+/** The numbers `encode` writes as text: the ones JSON cannot carry. */
+const SPECIAL_NUMBERS: Readonly<Record<string, number>> = { '-0': -0, NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+function malformed(tag: string, expected: string, payload: unknown): TypeError {
+  return new TypeError(`lru-memo codec: tag "${tag}" needs ${expected} as payload, got ${JSON.stringify(payload) ?? 'nothing'}`);
 }
 
 function fromJson(json: Json): unknown {
   if (json === null || typeof json !== 'object') return json;
   if (Array.isArray(json)) return json.map(fromJson);
   if (!Object.hasOwn(json, TAG)) return plainFromJson(json);
-  const payload = json.v as Json;
-  switch (json[TAG]) {
+  const tag = json[TAG];
+  const payload = json.v;
+  // A tag is exactly { "$": tag, "v": payload }; anything else was not written by encode.
+  if (typeof tag !== 'string' || Object.keys(json).length !== 2 || !Object.hasOwn(json, 'v')) {
+    throw new TypeError(`lru-memo codec: malformed tag ${JSON.stringify(json)}`);
+  }
+  switch (tag) {
     case 'u':
+      if (payload !== null) throw malformed(tag, 'null', payload);
       return undefined;
     case 'n':
-      return payload === '-0' ? -0 : Number(payload);
+      if (typeof payload !== 'string' || !Object.hasOwn(SPECIAL_NUMBERS, payload)) {
+        throw malformed(tag, 'one of "-0", "NaN", "Infinity", "-Infinity"', payload);
+      }
+      return SPECIAL_NUMBERS[payload];
     case 'b':
-      return BigInt(payload as string);
-    case 'd':
-      return new Date(Number(payload));
+      if (typeof payload !== 'string' || !/^-?\d+$/.test(payload)) throw malformed(tag, 'a decimal integer string', payload);
+      return BigInt(payload);
+    case 'd': {
+      const time = typeof payload === 'string' ? Number(payload) : NaN;
+      // An Invalid Date is written as "NaN"; any other text must be a number.
+      if (typeof payload !== 'string' || (Number.isNaN(time) && payload !== 'NaN')) throw malformed(tag, 'a time value string', payload);
+      return new Date(time);
+    }
     case 'm':
+      if (!Array.isArray(payload) || !payload.every((entry) => Array.isArray(entry) && entry.length === 2)) {
+        throw malformed(tag, 'an array of [key, value] pairs', payload);
+      }
       return new Map((payload as [Json, Json][]).map(([k, v]) => [fromJson(k), fromJson(v)]));
     case 's':
-      return new Set((payload as Json[]).map(fromJson));
+      if (!Array.isArray(payload)) throw malformed(tag, 'an array', payload);
+      return new Set(payload.map(fromJson));
     case 'o':
-      return plainFromJson(payload as Record<string, Json>);
+      if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw malformed(tag, 'an object', payload);
+      return plainFromJson(payload);
     default:
-      throw new TypeError(`lru-memo codec: unknown tag ${JSON.stringify(json[TAG])}`);
+      throw new TypeError(`lru-memo codec: unknown tag ${JSON.stringify(tag)}`);
   }
 }
 
@@ -144,7 +219,7 @@ function plainFromJson(json: { [key: string]: Json }): Record<string, unknown> {
  * `-0` and BigInt; Date; Map and Set (any keys); arrays; plain objects.
  *
  * @example
- * import { taggedJsonCodec } from 'lru-memo';
+ * import { taggedJsonCodec } from 'lru-memo/shared';
  * const text = taggedJsonCodec.encode(new Map([[1n, new Date(0)]]));
  * taggedJsonCodec.decode(text); // Map { 1n => 1970-01-01T00:00:00.000Z }
  */

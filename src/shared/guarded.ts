@@ -110,7 +110,12 @@ export class GuardedStore {
 
   private fail(counter: 'storeErrors' | 'storeTimeouts', event: SharedEvent): void {
     this.counters[counter]++;
-    this.report(event);
-    this.breaker.failed();
+    // The failure is reported before the breaker opening it causes; finally:
+    // the report runs user code, and a throw there must not starve the breaker.
+    try {
+      this.report(event);
+    } finally {
+      this.breaker.failed();
+    }
   }
 }
