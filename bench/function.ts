@@ -93,7 +93,7 @@ export async function functionScenarios(): Promise<ScenarioResult[]> {
   results.push(
     await allHits<Fn1>(
       'One number argument, bounded (maxSize 1000), all hits',
-      'lru-memo <= 1.5x the list-LRU floor',
+      'lru-memo <= 1.5x the list-LRU floor in every full run',
       [
         { name: 'floor: typed-array list LRU', make: (fn) => listLruFloor(fn, 1000), floor: true },
         { name: 'lru-memo lruCache({ maxSize: 1000 })', make: (fn) => lruCache(fn, { maxSize: 1000 }) },
@@ -114,7 +114,7 @@ export async function functionScenarios(): Promise<ScenarioResult[]> {
   results.push(
     await allHits<Fn3>(
       'Three number arguments, unbounded, all hits',
-      'lru-memo <= 1.5x the nested-Map trie floor',
+      'lru-memo <= 1.5x the nested-Map trie floor in every full run',
       [
         { name: 'floor: nested-Map trie', make: trieFloor3, floor: true },
         { name: 'lru-memo cache()', make: (fn) => cache(fn) },
@@ -165,6 +165,7 @@ export async function functionScenarios(): Promise<ScenarioResult[]> {
       keys,
     ),
   );
+
   return results.filter((result) => result !== undefined);
 }
 

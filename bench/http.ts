@@ -1,47 +1,236 @@
 /**
  * The HTTP pattern: a node:http server on loopback creating a service object
- * per request and calling its members, driven by autocannon (bounded request
- * count, 127.0.0.1 only), for a naive module-level memoizer, @cached, and no
- * cache. Reports requests/s, p99 latency and heap after GC every 10,000
- * requests.
+ * per request and calling its members (examples/http-service.ts), driven by
+ * autocannon (bounded request count, 127.0.0.1 only), for no cache, the
+ * hand-written WeakMap floor, a naive module-level memoizer, and @cached.
+ *
+ * Each variant's server runs in a child process (bench/http-server.ts), so
+ * client CPU is not mixed into server time; the four servers run side by side
+ * and are driven in turns, one interval each, the order rotating every
+ * interval, so drift in the machine's load is spread over all of them.
+ * Reports requests/s (median over the measured intervals), p99 latency,
+ * server CPU per request (the child's cpuUsage over the measured intervals)
+ * and heap after GC after every interval.
  */
-import { soak, type SoakResult } from '../scripts/soak-run.js';
+import autocannon from 'autocannon';
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { ServiceMode } from '../examples/http-service.js';
 import { progress, quick, selected, type Row, type ScenarioResult } from './harness.js';
+import type { ServerCommand } from './http-server.js';
+
+export interface HttpRun {
+  mode: ServiceMode;
+  /** Heap after GC (MB) after each interval, the first being the warm-up. */
+  heapMb: number[];
+  /** Requests per second of each measured interval. */
+  rates: number[];
+  requestsPerSecond: number;
+  p99Ms: number;
+  cpuUsPerRequest: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  naiveInstancesHeld: number;
+}
 
 export interface HttpResult {
   scenario: ScenarioResult;
-  runs: SoakResult[];
+  runs: HttpRun[];
   perInterval: number;
 }
 
+/** Rows in table order; the WeakMap floor is the row the others are compared to. */
+export const httpModes = ['none', 'weakmap', 'naive', 'cached'] as const satisfies readonly ServiceMode[];
+export const httpLabels: Record<ServiceMode, string> = {
+  none: 'no cache',
+  weakmap: 'floor: WeakMap<instance, Map> per member',
+  naive: 'naive module-level memoizer',
+  cached: 'lru-memo @cached',
+};
+
+interface Server {
+  port: number;
+  ask<T>(cmd: ServerCommand): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** Forks bench/http-server.ts; resolves once it prints its port, however long that takes; rejects if it exits first. */
+async function startServer(mode: ServiceMode): Promise<Server> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [mode], {
+    execArgv: ['--expose-gc', '--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const exited = (what: string) => new Error(`bench: HTTP server (${mode}) exited ${what} (code ${child.exitCode}, signal ${child.signalCode})`);
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /^port (\d+)$/m.exec(output);
+      if (match === null) return;
+      child.stdout!.off('data', onData);
+      child.off('exit', onExit);
+      child.stdout!.resume(); // anything printed later is dropped, never left to fill the pipe
+      resolve(Number(match[1]));
+    };
+    const onExit = () => reject(exited('before listening'));
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
+  });
+  return {
+    port,
+    ask: <T>(cmd: ServerCommand) =>
+      new Promise<T>((resolve, reject) => {
+        const onMessage = (message: { cmd: ServerCommand; value: T }) => {
+          if (message.cmd !== cmd) return;
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+          resolve(message.value);
+        };
+        const onExit = () => reject(exited(`while answering '${cmd}'`));
+        child.on('message', onMessage);
+        child.once('exit', onExit);
+        child.send({ cmd });
+      }),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exit = once(child, 'exit');
+      child.disconnect(); // the server closes and exits when its IPC channel closes
+      await exit;
+    },
+  };
+}
+
+const paths = ['/quote?sku=widget&region=eu', '/quote?sku=gadget&region=us', '/quote?sku=thing&region=jp'];
+
+/**
+ * Checks every variant's answers before the load: the same requests, in the
+ * same order, to each fresh server (so the same request ids) must get the
+ * bodies the uncached service gives. Prices depend on the request's instance,
+ * so a variant that shared results across instances would differ.
+ */
+async function checkAnswers(servers: Server[]): Promise<void> {
+  const bodies = await Promise.all(
+    servers.map(async (server) => {
+      const got: string[] = [];
+      // Each path twice in a row: consecutive request ids, so different prices for the same path.
+      for (let i = 0; i < 4 * paths.length; i++) {
+        const path = paths[Math.floor(i / 2) % paths.length]!;
+        got.push(await (await fetch(`http://127.0.0.1:${server.port}${path}`)).text());
+      }
+      return got;
+    }),
+  );
+  const expected = bodies[httpModes.indexOf('none')]!;
+  if (new Set(expected).size <= paths.length) throw new Error('bench: HTTP answers do not depend on the instance: the check would see nothing');
+  for (const [index, got] of bodies.entries()) {
+    const wrong = got.findIndex((body, i) => body !== expected[i]);
+    if (wrong !== -1) throw new Error(`bench: HTTP ${httpModes[index]} answered ${got[wrong]} to request ${wrong}; expected ${expected[wrong]}`);
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
 export async function httpScenario(): Promise<HttpResult | undefined> {
-  const title = 'HTTP: a service object per request (node:http + autocannon on loopback)';
-  if (!selected('HTTP')) return undefined;
+  const title = 'HTTP: a service object per request (server in a child process, autocannon on loopback)';
+  if (!selected(title)) return undefined;
   const intervals = quick ? 1 : 6;
   const perInterval = quick ? 2_000 : 10_000;
-  progress(`${title}: ${intervals} x ${perInterval.toLocaleString('en-US')} requests after a warm-up, per variant`);
-  const runs: SoakResult[] = [];
-  for (const mode of ['none', 'naive', 'cached'] as const) {
-    const run = await soak({ requests: perInterval * (intervals + 1), intervals, mode });
-    if (run.errors + run.non2xx > 0) throw new Error(`bench: HTTP ${mode}: ${run.errors} errors, ${run.non2xx} non-2xx`);
-    runs.push(run);
-    progress(`  ${mode}: ${run.requestsPerSecond} req/s, p99 ${run.p99Ms} ms, heap growth ${run.growthMb.toFixed(1)} MB`);
+  progress(`${title}: ${intervals} x ${perInterval.toLocaleString('en-US')} requests after a warm-up, per variant, variants in turns`);
+  const starting = await Promise.allSettled(httpModes.map(startServer));
+  const servers = starting.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = starting.find((result) => result.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(servers.map((server) => server.stop()));
+    throw failed.reason;
   }
-  const label = { none: 'no cache', naive: 'naive module-level memoizer', cached: 'lru-memo @cached' } as const;
-  const baseline = runs[0]!;
+  const runs: HttpRun[] = httpModes.map((mode) => ({
+    mode,
+    heapMb: [],
+    rates: [],
+    requestsPerSecond: 0,
+    p99Ms: 0,
+    cpuUsPerRequest: 0,
+    requests: 0,
+    errors: 0,
+    non2xx: 0,
+    naiveInstancesHeld: 0,
+  }));
+  const cpuUs = runs.map(() => 0);
+  try {
+    await checkAnswers(servers);
+    for (let interval = 0; interval <= intervals; interval++) {
+      for (let turn = 0; turn < servers.length; turn++) {
+        const index = (turn + interval) % servers.length; // rotate: no variant always follows the same one
+        const [server, run] = [servers[index]!, runs[index]!];
+        const cpuBefore = await server.ask<NodeJS.CpuUsage>('cpu');
+        const started = performance.now();
+        let lastResponse = started;
+        // The promise autocannon returns is also its event emitter (the typings give only the promise).
+        const job = autocannon({
+          url: `http://127.0.0.1:${server.port}`,
+          connections: 10,
+          amount: perInterval,
+          sampleInt: 100, // it notices the last response at its next sample: every 100 ms, not every second
+          requests: paths.map((path) => ({ path })),
+        }) as Promise<autocannon.Result> & autocannon.Instance;
+        // Timed to the last response: with `amount`, autocannon resolves only at its next sample tick
+        // (by default each second), so timing the promise would round every interval up to a whole tick.
+        job.on('response', () => {
+          lastResponse = performance.now();
+        });
+        const result = await job;
+        const seconds = (lastResponse - started) / 1000;
+        const cpuAfter = await server.ask<NodeJS.CpuUsage>('cpu');
+        run.heapMb.push(await server.ask<number>('heap'));
+        run.errors += result.errors + result.timeouts;
+        run.non2xx += result.non2xx;
+        if (interval === 0) continue; // the warm-up: heap sampled, nothing else counted
+        run.rates.push(result.requests.total / seconds);
+        run.requests += result.requests.total;
+        run.p99Ms = Math.max(run.p99Ms, result.latency.p99);
+        cpuUs[index]! += cpuAfter.user - cpuBefore.user + (cpuAfter.system - cpuBefore.system);
+      }
+    }
+    for (const [index, run] of runs.entries()) {
+      if (run.errors + run.non2xx > 0) throw new Error(`bench: HTTP ${run.mode}: ${run.errors} errors, ${run.non2xx} non-2xx`);
+      run.requestsPerSecond = Math.round(median(run.rates));
+      run.cpuUsPerRequest = cpuUs[index]! / run.requests;
+      run.naiveInstancesHeld = await servers[index]!.ask<number>('held');
+      progress(
+        `  ${run.mode}: ${run.requestsPerSecond} req/s, p99 ${run.p99Ms} ms, ${run.cpuUsPerRequest.toFixed(0)} µs server CPU/request, heap growth ${(run.heapMb.at(-1)! - run.heapMb[0]!).toFixed(1)} MB`,
+      );
+    }
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+  const naive = runs.find((run) => run.mode === 'naive')!;
+  if (naive.naiveInstancesHeld < naive.requests) {
+    throw new Error(`bench: the naive control holds ${naive.naiveInstancesHeld} instances after ${naive.requests} requests: it should hold every one`);
+  }
+  const floor = runs.find((run) => run.mode === 'weakmap')!;
   const rows: Row[] = runs.map((run) => ({
-    name: label[run.mode],
+    name: httpLabels[run.mode],
     nsPerOp: run.requestsPerSecond,
-    ratio: run.requestsPerSecond / baseline.requestsPerSecond,
-    floor: run.mode === 'none',
-    extra: `p99 ${run.p99Ms} ms; heap after GC ${run.heapMb.map((mb) => mb.toFixed(1)).join(' → ')} MB (growth ${run.growthMb.toFixed(1)} MB)`,
+    ratio: run.requestsPerSecond / floor.requestsPerSecond,
+    floor: run === floor,
+    extra: [
+      `range ${Math.round(Math.min(...run.rates))}–${Math.round(Math.max(...run.rates))} requests/s`,
+      `p99 ${run.p99Ms} ms`,
+      `server CPU ${run.cpuUsPerRequest.toFixed(0)} µs/request`,
+      `heap after GC ${run.heapMb.map((mb) => mb.toFixed(1)).join(' → ')} MB (growth ${(run.heapMb.at(-1)! - run.heapMb[0]!).toFixed(1)} MB)`,
+      ...(run.mode === 'naive' ? [`holds ${run.naiveInstancesHeld.toLocaleString('en-US')} instances`] : []),
+    ].join('; '),
   }));
   return {
     scenario: {
       title,
       unit: 'requests per second',
       rows,
-      target: `heap after GC sampled every ${perInterval.toLocaleString('en-US')} requests: @cached stays flat, the naive memoizer grows with every request (its instances are never collected)`,
+      target:
+        `lru-memo @cached >= 0.95x the floor's requests/s (each variant: median over ${intervals} intervals of ${perInterval.toLocaleString('en-US')} requests, variants in turns); ` +
+        'heap after GC sampled after every interval: @cached and the floor stay flat, the naive memoizer grows with every request (its instances are never collected)',
     },
     runs,
     perInterval,

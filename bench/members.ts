@@ -29,7 +29,7 @@ export function applyLegacy(target: object, key: string, decorator: LegacyDecora
   Object.defineProperty(target, key, decorator(target, key, descriptor) ?? descriptor);
 }
 
-interface Instance {
+export interface Instance {
   m(n: number): number;
   readonly value: number;
   load(n: number): Promise<number>;
@@ -171,6 +171,40 @@ const asyncContenders: Contender[] = [
   { name: "p-memoize's pMemoizeDecorator()", make: withLegacy('load', () => pMemoizeDecorator() as LegacyDecorator) },
 ];
 
+/**
+ * Checks a contender's class on two instances of different state, two passes
+ * over `keys`: a wrong answer (results shared across instances, or only the
+ * last call remembered) or a body run more than once per distinct call throws.
+ * Returns the first instance, warmed.
+ */
+export async function checkAnswers(
+  name: string,
+  Class: new (factor: number) => Instance,
+  counter: { runs: number },
+  kind: 'm' | 'value' | 'load',
+  keys: readonly number[],
+): Promise<Instance> {
+  const [a, b] = [new Class(2), new Class(3)];
+  const runsBefore = counter.runs;
+  const ask = async (x: Instance, n: number) => (kind === 'm' ? x.m(n) : kind === 'value' ? x.value : await x.load(n));
+  const expected = (factor: number, n: number) => (kind === 'value' ? factor * 10 : n * factor);
+  for (let pass = 0; pass < 2; pass++) {
+    for (const n of keys) {
+      for (const [x, factor] of [[a, 2], [b, 3]] as const) {
+        const got = await ask(x, n);
+        if (got !== expected(factor, n)) {
+          throw new Error(`bench: ${name} answered ${got} for instance ${factor}, key ${n}; expected ${expected(factor, n)}`);
+        }
+      }
+    }
+  }
+  const distinct = kind === 'value' ? 2 : 2 * keys.length;
+  if (counter.runs - runsBefore !== distinct) {
+    throw new Error(`bench: ${name} ran its body ${counter.runs - runsBefore} times for ${distinct} distinct calls`);
+  }
+  return a;
+}
+
 /** Checks answers on two instances of different state, then times one instance. */
 async function memberScenario(
   title: string,
@@ -191,24 +225,7 @@ async function memberScenario(
       progress(`  ${contender.name}: does not support this member kind (${(error as Error).message})`);
       continue;
     }
-    const [a, b] = [new Class(2), new Class(3)];
-    const ask = async (x: Instance, n: number) =>
-      kind === 'm' ? x.m(n) : kind === 'value' ? x.value : await x.load(n);
-    const expected = (factor: number, n: number) => (kind === 'value' ? factor * 10 : n * factor);
-    for (let pass = 0; pass < 2; pass++) {
-      for (const n of keys) {
-        for (const [x, factor] of [[a, 2], [b, 3]] as const) {
-          const got = await ask(x, n);
-          if (got !== expected(factor, n)) {
-            throw new Error(`bench: ${contender.name} answered ${got} for instance ${factor}, key ${n}; expected ${expected(factor, n)}`);
-          }
-        }
-      }
-    }
-    const distinct = kind === 'value' ? 2 : 2 * keys.length;
-    if (counter.runs !== distinct) {
-      throw new Error(`bench: ${contender.name} ran its body ${counter.runs} times for ${distinct} distinct calls`);
-    }
+    const a = await checkAnswers(contender.name, Class, counter, kind, keys);
     const call = kind === 'm' ? 'x.m(a[0])' : kind === 'value' ? 'x.value' : 'x.load(a[0])';
     const ns = await nsPerOp(compileCalls(a, call, keys.map((n) => [n])), keys.length);
     rows.push({ name: contender.name, nsPerOp: ns, floor: contender.floor ?? false });

@@ -10,8 +10,10 @@ import memoize from 'memoize';
 import memoizee from 'memoizee';
 import { lruCache } from '../src/index.js';
 import { listLruFloor, mapFloor } from './floors.js';
-import { progress, quick, selected, type Row, type ScenarioResult } from './harness.js';
-import { methodContenders, plainClass } from './members.js';
+import { runFresh, serveWorker, settledHeap, twoAtATime, workerArgs } from './fresh.js';
+import { progress, quick, selected, withRatios, type Row, type ScenarioResult } from './harness.js';
+import { checkAnswers, methodContenders, plainClass } from './members.js';
+import { inShape, shapes, shapeTitle, type Shape } from './shapes.js';
 import { randomKeys } from './workloads.js';
 
 declare const gc: () => void;
@@ -74,64 +76,57 @@ export function memoryScenario(): ScenarioResult[] {
 
 /**
  * Bytes per instance: heap retained by instances that each called one cached
- * method once, minus what the same number of plain instances retain. Each
- * contender runs in a fresh process.
+ * method once, minus what the same number of plain instances retain, in both
+ * program shapes (shapes.ts). Each contender, and the plain baseline of each
+ * shape, runs in a fresh process.
  */
-export function instanceMemoryScenario(): ScenarioResult[] {
+export async function instanceMemoryScenario(): Promise<ScenarioResult[]> {
   const instances = quick ? 10_000 : 100_000;
-  const title = `Bytes per instance (${instances.toLocaleString('en-US')} instances, each called one cached method once)`;
-  if (!selected('Bytes per instance')) return [];
-  progress(title);
-  const measure = (index: number) =>
-    Number(
-      execFileSync(
-        process.execPath,
-        ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--instance-worker', String(index), String(instances)],
-        { encoding: 'utf8' },
-      )
-        .trim()
-        .split('\n')
-        .pop(),
-    );
-  const plainBytes = measure(-1);
-  progress(`  plain instance (no cache): ${plainBytes.toFixed(1)} bytes/instance`);
-  const rows: Row[] = [];
-  let floorBytes = 0;
-  methodContenders.forEach((contender, index) => {
-    const bytes = measure(index) - plainBytes;
-    if (contender.floor) floorBytes = bytes;
-    rows.push({ name: contender.name, nsPerOp: bytes, ratio: bytes / floorBytes, floor: contender.floor ?? false });
-    progress(`  ${contender.name}: ${bytes.toFixed(1)} bytes/instance above a plain instance`);
-  });
-  return [
-    {
+  const results: ScenarioResult[] = [];
+  for (const shape of shapes) {
+    const title = `Bytes per instance, one cached method used once, ${shapeTitle[shape]} (${instances.toLocaleString('en-US')} instances)`;
+    if (!selected(title)) continue;
+    progress(title);
+    const measure = (index: number) => () => runFresh<number>(import.meta.url, ['--instance-worker', index, instances, shape]);
+    const [plainBytes, ...measured] = await twoAtATime([measure(-1), ...methodContenders.map((_, index) => measure(index))]);
+    progress(`  plain instance (no cache): ${plainBytes!.toFixed(1)} bytes/instance`);
+    const rows: Omit<Row, 'ratio'>[] = methodContenders.map((contender, index) => {
+      const bytes = measured[index]! - plainBytes!;
+      progress(`  ${contender.name}: ${bytes.toFixed(1)} bytes/instance above a plain instance`);
+      return { name: contender.name, nsPerOp: bytes, floor: contender.floor ?? false };
+    });
+    results.push({
       title,
       unit: 'bytes per instance (above a plain instance)',
-      rows,
-      target: `lru-memo <= 1.5x the floor; a plain instance itself is ${plainBytes.toFixed(0)} bytes`,
-    },
-  ];
+      rows: withRatios(rows),
+      target: `lru-memo <= 1.0x the floor; a plain instance itself is ${plainBytes!.toFixed(0)} bytes`,
+    });
+  }
+  return results;
 }
 
-/** Worker: `count` instances held, each calling m(1) once; prints bytes per instance. */
-function instanceWorker(index: number, count: number): number {
+/** Worker: `count` instances held, each calling m(1) once, created in `shape`; prints bytes per instance. */
+async function instanceWorker(index: number, count: number, shape: Shape): Promise<number> {
   const counter = { runs: 0 };
-  const Class = index === -1 ? plainClass(counter) : methodContenders[index]!.make(counter);
+  const contender = methodContenders[index];
+  const Class = contender === undefined ? plainClass(counter) : contender.make(counter);
+  if (contender !== undefined) await checkAnswers(contender.name, Class, counter, 'm', [1, 2, 3]);
   const held: { m(n: number): number }[] = [];
-  const before = heapAfterGc();
-  for (let i = 0; i < count; i++) {
+  const before = await settledHeap();
+  await inShape(shape, count, () => {
     const instance = new Class(2);
     instance.m(1);
     held.push(instance);
-  }
-  const after = heapAfterGc();
+  });
+  const after = await settledHeap();
   if (held.length !== count) throw new Error('unreachable');
   return (after - before) / count;
 }
 
-const instanceFlag = process.argv.indexOf('--instance-worker');
-if (instanceFlag !== -1) {
-  console.log(instanceWorker(Number(process.argv[instanceFlag + 1]), Number(process.argv[instanceFlag + 2])));
+const instanceArgs = workerArgs('--instance-worker');
+if (instanceArgs !== undefined) {
+  const [index, count, shape] = instanceArgs;
+  serveWorker(() => instanceWorker(Number(index), Number(count), shape as Shape));
 }
 
 // Worker mode: measure one contender in this fresh process and print bytes per entry.

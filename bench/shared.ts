@@ -10,6 +10,7 @@
  */
 import { createClient } from 'redis';
 import { lruCache } from '../src/index.js';
+import { sharedTier } from '../src/shared/index.js';
 import { redisStore } from '../src/redis.js';
 import { RedisServer, findRedisServer } from '../scripts/redis-server.js';
 import {
@@ -47,7 +48,7 @@ async function localHitScenario(): Promise<ScenarioResult | undefined> {
         lruCache(body, {
           ttl: 3_600_000,
           maxSize: 2000,
-          shared: { store: untouchedStore, namespace: 'bench', breaker: { failures: 1e9 } },
+          shared: sharedTier({ store: untouchedStore, namespace: 'bench', breaker: { failures: 1e9 } }),
         }),
     },
   ];
@@ -97,7 +98,7 @@ async function sharedHitScenario(): Promise<ScenarioResult | undefined> {
     const shared = lruCache(async (id: number) => (computations++, { ...value, id }), {
       maxSize: 0,
       ttl: 3_600_000,
-      shared: { store: redisStore(client), namespace: 'bench', timeoutMs: 1000 },
+      shared: sharedTier({ store: redisStore(client), namespace: 'bench', timeoutMs: 1000 }),
     });
     for (let id = 0; id < keyCount; id++) await shared(id);
     await new Promise((resolve) => setTimeout(resolve, 100)); // background writes

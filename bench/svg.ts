@@ -33,8 +33,8 @@ export function barChart(result: ScenarioResult): string {
   ].join('\n');
 }
 
-/** Heap after GC over requests, one line per variant. */
-export function lineChart(title: string, series: { name: string; points: number[] }[], step: number): string {
+/** Heap after GC over requests, one line per variant (its own color, or one from the default sequence). */
+export function lineChart(title: string, series: { name: string; points: number[]; color?: string }[], step: number): string {
   const width = 720;
   const height = 300;
   const left = 60;
@@ -53,12 +53,13 @@ export function lineChart(title: string, series: { name: string; points: number[
     const previous = labelY[order[i - 1]!]!;
     if (labelY[order[i]!]! - previous < 15) labelY[order[i]!] = previous + 15;
   }
+  const color = (k: number) => series[k]!.color ?? colors[k % colors.length]!;
   const lines = series.map((s, k) => {
     const path = s.points.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
     const last = s.points.length - 1;
     return [
-      `<path d="${path}" fill="none" stroke="${colors[k % colors.length]}" stroke-width="2.5"/>`,
-      `<text x="${(x(last) + 8).toFixed(1)}" y="${labelY[k]!.toFixed(1)}" fill="${colors[k % colors.length]}">${escape(s.name)}</text>`,
+      `<path d="${path}" fill="none" stroke="${color(k)}" stroke-width="2.5"/>`,
+      `<text x="${(x(last) + 8).toFixed(1)}" y="${labelY[k]!.toFixed(1)}" fill="${color(k)}">${escape(s.name)}</text>`,
     ].join('');
   });
   const ticks = [0, 0.5, 1].map((f) => {
@@ -82,5 +83,6 @@ export function slug(title: string): string {
     .replace(/\(.*?\)/g, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
-    .slice(0, 60);
+    .slice(0, 60)
+    .replace(/-$/, '');
 }
