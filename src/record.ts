@@ -50,7 +50,7 @@ export class InstanceRecord {
   misses = 0;
   /**
    * How the group counts this record's entries: undefined before its first
-   * store, a number (its finalization ticket) or a cohort (scope.ts).
+   * store, then the cohort it is reported collected with (accounting.ts).
    */
   accounting: unknown = undefined;
 

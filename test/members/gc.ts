@@ -175,6 +175,34 @@ export function memberGcSuite(): void {
       expect(cacheInfo(held, 'twice')).toEqual({ hits: 0, misses: 1, maxSize: 128, currSize: 1 });
     });
 
+    it('totals under load: an instance that lives on keeps at most 63 collected neighbours counted, and they go with it', async () => {
+      class Loaded {
+        @cached
+        twice(n: number) {
+          return n * 2;
+        }
+      }
+      const twice = Loaded.prototype.twice as CachedFunction<Loaded['twice']>;
+      let survivor: Loaded | undefined;
+      (function load() {
+        // Past the first 1,024 awaiting collection, instances are reported in groups of up to 64.
+        for (let i = 0; i < 3_000; i++) {
+          const item = new Loaded();
+          item.twice(i);
+          if (i === 2_000) survivor = item;
+        }
+      })();
+      expect(twice.cacheInfo().currSize).toBe(3_000);
+      // Settles at the survivor's group: never the survivor alone would be exact, never more than 64.
+      await collectUntil(() => false, 6);
+      const settled = twice.cacheInfo().currSize;
+      expect(settled).toBeGreaterThanOrEqual(1);
+      expect(settled).toBeLessThanOrEqual(64);
+      expect(cacheInfo(survivor!, 'twice').currSize).toBe(1);
+      survivor = undefined;
+      expect(await collectUntil(() => twice.cacheInfo().currSize === 0, 30)).toBe(true);
+    });
+
     it('heap after 50,000 short-lived instances stays under 8 MB; a naive module-level memoizer grows past it', async () => {
       // The naive memoizer is the control: Python's lru_cache behaviour, keyed
       // on the instance. If the measurement could not see a leak, this fails.
