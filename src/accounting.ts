@@ -17,8 +17,11 @@
  * reported exactly. Beyond that (a service under load between full GCs, a
  * long synchronous loop), cohorts take up to COHORT_SIZE records each: a
  * registration costs about as much as the rest of an instance's first call
- * together, and one per record made creating and dropping an instance cost
- * 1.5-1.8x a hand-written `WeakMap<instance, Map>`. The price is precision
+ * together (about 2,500 instructions), and one per record made creating and
+ * dropping an instance cost 1.5-1.8x a hand-written `WeakMap<instance, Map>`,
+ * and the HTTP pattern 1.2x. EXACT_LIMIT is small for that reason: a service
+ * under load runs full GCs often, each of which lets EXACT_LIMIT records per
+ * member register on their own again. The price is precision
  * under load: a record that lives on keeps its cohort, so its collected
  * cohort-mates stay counted (at most COHORT_SIZE - 1 per live record).
  * README "How totals are kept" says so.
@@ -34,7 +37,7 @@ import type { Tally } from './cache.js';
 import type { InstanceRecord, RecordAccounting } from './record.js';
 
 /** Records of a group awaiting collection under which each record is reported on its own. */
-export const EXACT_LIMIT = 1024;
+export const EXACT_LIMIT = 64;
 /** Records per cohort beyond EXACT_LIMIT: one registration per this many records. */
 export const COHORT_SIZE = 64;
 

@@ -185,7 +185,7 @@ export function memberGcSuite(): void {
       const twice = Loaded.prototype.twice as CachedFunction<Loaded['twice']>;
       let survivor: Loaded | undefined;
       (function load() {
-        // Past the first 1,024 awaiting collection, instances are reported in groups of up to 64.
+        // Past the first 64 awaiting collection, instances are reported in groups of up to 64.
         for (let i = 0; i < 3_000; i++) {
           const item = new Loaded();
           item.twice(i);
