@@ -78,12 +78,15 @@ export class RedisServer {
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
     child.once('exit', () => process.off('exit', killOnExit));
-    for (let attempt = 0; attempt < 100; attempt++) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+    // No deadline: a start-up on a loaded machine takes what it takes (a caller's own timeout is the backstop);
+    // a server that exits (a port taken meanwhile, a bad binary) ends the wait at once.
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`redis-server exited (${child.signalCode ?? child.exitCode}) before answering PING on port ${this.port}`);
+      }
       if (await ping(this.port, 200)) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`redis-server did not answer PING on port ${this.port}`);
   }
 
   /** SIGKILL, and wait until it is gone. */
