@@ -26,20 +26,39 @@ export interface PendingHolder {
 /** The local expiry a tier imposes on what a promise fulfils with (clock scale), if any. */
 export type ExpiryOf = (thenable: object) => number | undefined;
 
+/**
+ * The one reaction to a thenable, and who stores it. Most thenables have one
+ * holder, kept in fields; more go to `more`. The two handlers are the only
+ * closures a watched thenable costs.
+ */
 class Watch {
-  /** Flat triples: holder, slot, token. */
-  readonly holders: unknown[] = [];
-  /** Holders found live at the last compaction: the next one waits for the list to double past it. */
+  private holder: PendingHolder;
+  private slot: number;
+  private token: unknown;
+  /** Holders after the first, as flat triples: holder, slot, token. */
+  private more: unknown[] | undefined = undefined;
+  /** Length of `more` at which it is next compacted. */
   private compactAt = 24;
 
   constructor(
     readonly thenable: object,
     readonly expiryOf: ExpiryOf | undefined,
-  ) {}
+    holder: PendingHolder,
+    slot: number,
+    token: unknown,
+  ) {
+    this.holder = holder;
+    this.slot = slot;
+    this.token = token;
+  }
+
+  readonly fulfilled = (): void => this.finish(true);
+  readonly rejected = (): void => this.finish(false);
 
   add(holder: PendingHolder, slot: number, token: unknown): void {
-    if (this.holders.length >= this.compactAt) this.compact();
-    this.holders.push(holder, slot, token);
+    const more = (this.more ??= []);
+    if (more.length >= this.compactAt) this.compact(more);
+    more.push(holder, slot, token);
   }
 
   /**
@@ -47,32 +66,37 @@ class Watch {
    * reused by a new entry of the same thenable would otherwise be listed again
    * for every store (settling it twice is harmless; keeping the list is not).
    */
-  private compact(): void {
-    const holders = this.holders;
+  private compact(more: unknown[]): void {
     const seen = new Map<PendingHolder, Set<number>>();
+    seen.set(this.holder, new Set([this.slot]));
     let kept = 0;
-    for (let i = 0; i < holders.length; i += 3) {
-      const holder = holders[i] as PendingHolder;
-      const slot = holders[i + 1] as number;
-      if (!holder.holds(slot, holders[i + 2], this.thenable)) continue;
+    for (let i = 0; i < more.length; i += 3) {
+      const holder = more[i] as PendingHolder;
+      const slot = more[i + 1] as number;
+      if (!holder.holds(slot, more[i + 2], this.thenable)) continue;
       let slots = seen.get(holder);
       if (slots === undefined) seen.set(holder, (slots = new Set()));
       if (slots.has(slot)) continue;
       slots.add(slot);
-      holders[kept++] = holder;
-      holders[kept++] = slot;
-      holders[kept++] = holders[i + 2];
+      more[kept++] = holder;
+      more[kept++] = slot;
+      more[kept++] = more[i + 2];
     }
-    holders.length = kept;
+    more.length = kept;
     this.compactAt = Math.max(24, 2 * kept);
   }
 
-  settle(fulfilled: boolean, notAfter: number): void {
-    const holders = this.holders;
-    for (let i = 0; i < holders.length; i += 3) {
-      (holders[i] as PendingHolder).settled(holders[i + 1] as number, holders[i + 2], fulfilled, notAfter, this.thenable);
+  finish(fulfilled: boolean): void {
+    const thenable = this.thenable;
+    if (watches.get(thenable) === this) watches.delete(thenable);
+    const notAfter = fulfilled ? (this.expiryOf?.(thenable) ?? Infinity) : Infinity;
+    this.holder.settled(this.slot, this.token, fulfilled, notAfter, thenable);
+    const more = this.more;
+    if (more === undefined) return;
+    for (let i = 0; i < more.length; i += 3) {
+      (more[i] as PendingHolder).settled(more[i + 1] as number, more[i + 2], fulfilled, notAfter, thenable);
     }
-    holders.length = 0;
+    this.more = undefined;
   }
 }
 
@@ -106,20 +130,11 @@ export function watchSettlement(
     existing.add(holder, slot, token);
     return;
   }
-  const watch = new Watch(thenable, expiryOf);
-  watch.add(holder, slot, token);
+  const watch = new Watch(thenable, expiryOf, holder, slot, token);
   watches.set(thenable, watch);
-  const finish = (fulfilled: boolean) => {
-    if (watches.get(thenable) === watch) watches.delete(thenable);
-    const notAfter = fulfilled ? (watch.expiryOf?.(thenable) ?? Infinity) : Infinity;
-    watch.settle(fulfilled, notAfter);
-  };
   try {
-    thenable.then(
-      () => finish(true),
-      () => finish(false),
-    );
+    thenable.then(watch.fulfilled, watch.rejected);
   } catch {
-    finish(false); // a then() that throws can never fulfil
+    watch.finish(false); // a then() that throws can never fulfil
   }
 }
