@@ -241,7 +241,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    */
   private hitChecked(slot: number, expires: number): unknown {
     if (this.ttl !== 0) {
-      if (!(expires > hitNow(this.hits))) return this.expired(slot);
+      if (!(expires > hitNow())) return this.expired(slot);
       if (expires === Infinity) this.pendingHits++;
     }
     this.hits++;

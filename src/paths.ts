@@ -82,7 +82,7 @@ function targetOf(path: Path, receiver: unknown): unknown {
 /** A timed record's entry is fresh; a pending one (expiry Infinity) counts as a joined call. */
 function freshTimed(group: CacheGroup, record: InstanceRecord): boolean {
   const expires = (record as TimedRecord).expires;
-  if (!(expires > hitNow(group.hits))) return false;
+  if (!(expires > hitNow())) return false;
   if (expires === Infinity) group.pendingHits++;
   return true;
 }
