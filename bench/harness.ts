@@ -35,8 +35,35 @@ export const quick = process.argv.includes('--quick');
 /** `--only <text>`: run only the scenarios whose title contains the text. */
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1]?.toLowerCase();
+
+/** `--scenario <title>`: this process is a worker running exactly that scenario (see index.ts). */
+const scenarioIndex = process.argv.indexOf('--scenario');
+export const workerScenario = scenarioIndex === -1 ? undefined : process.argv[scenarioIndex + 1];
+
+/** Titles seen while planning (see `planTitles`); undefined when running. */
+let planned: string[] | undefined;
+
 export function selected(title: string): boolean {
+  if (planned !== undefined) {
+    if (only === undefined || title.toLowerCase().includes(only)) planned.push(title);
+    return false;
+  }
+  if (workerScenario !== undefined) return title === workerScenario;
   return only === undefined || title.toLowerCase().includes(only);
+}
+
+/**
+ * The titles `run` would measure under `--only`, without measuring anything:
+ * every scenario asks `selected(title)` before any work.
+ */
+export async function planTitles(run: () => Promise<unknown>): Promise<string[]> {
+  planned = [];
+  try {
+    await run();
+    return planned;
+  } finally {
+    planned = undefined;
+  }
 }
 
 /** Measuring options: long enough for stable ratios, short in --quick mode. */
