@@ -31,10 +31,11 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/shared/**'],
+    ignores: ['src/shared/**', 'src/request/**'],
     rules: {
-      // The core is platform-neutral: no Node-only modules. (The shared tier, a
-      // subpath for services, uses node:crypto.)
+      // The core is platform-neutral: no Node-only modules. (The shared tier and
+      // the request scope, subpaths for services, use node:crypto and
+      // node:async_hooks.)
       'no-restricted-imports': ['error', { patterns: ['node:*'] }],
     },
   },

@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     shared: 'src/shared/index.ts',
+    request: 'src/request/index.ts',
     redis: 'src/redis.ts',
     'eslint-plugin': 'src/eslint-plugin/index.ts',
   },
@@ -14,7 +15,8 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   treeshake: true,
-  // Keep 'node:crypto' as written (lru-memo/shared only): runtimes resolve it without a bare-name lookup.
+  // Keep 'node:crypto' and 'node:async_hooks' as written (lru-memo/shared and lru-memo/request only):
+  // runtimes resolve them without a bare-name lookup.
   removeNodeProtocol: false,
-  external: ['node:crypto'],
+  external: ['node:crypto', 'node:async_hooks'],
 });

@@ -7,6 +7,7 @@ import { LRUCache } from 'lru-cache';
 import memoize from 'memoize';
 import memoizee from 'memoizee';
 import { cache, createBudget, lruCache } from '../src/index.js';
+import { runInRequest } from '../src/request/index.js';
 import { listLruFloor, mapFloor, trieFloor3 } from './floors.js';
 import {
   compileBatch,
@@ -163,6 +164,22 @@ export async function functionScenarios(): Promise<ScenarioResult[]> {
       ],
       body1,
       keys,
+    ),
+  );
+
+  // Inside one request (lru-memo/request): the request-scoped cache reads the request's context on every call.
+  results.push(
+    await runInRequest(() =>
+      allHits<Fn1>(
+        "Request scope: one number argument, all hits inside one request",
+        "lru-memo with scope 'request' <= 2x the same cache without it",
+        [
+          { name: 'lru-memo lruCache({ maxSize: 1000 })', make: (fn) => lruCache(fn, { maxSize: 1000 }), floor: true },
+          { name: "lru-memo lruCache({ maxSize: 1000, scope: 'request' })", make: (fn) => lruCache(fn, { maxSize: 1000, scope: 'request' }) },
+        ],
+        body1,
+        keys,
+      ),
     ),
   );
 

@@ -42,12 +42,13 @@ export interface HttpResult {
 }
 
 /** Rows in table order; the WeakMap floor is the row the others are compared to. */
-export const httpModes = ['none', 'weakmap', 'naive', 'cached'] as const satisfies readonly ServiceMode[];
+export const httpModes = ['none', 'weakmap', 'naive', 'cached', 'request'] as const satisfies readonly ServiceMode[];
 export const httpLabels: Record<ServiceMode, string> = {
   none: 'no cache',
   weakmap: 'floor: WeakMap<instance, Map> per member',
   naive: 'naive module-level memoizer',
   cached: 'lru-memo @cached',
+  request: "lru-memo scope: 'request' (handler functions, no service object)",
 };
 
 interface Server {
@@ -210,6 +211,7 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
     throw new Error(`bench: the naive control holds ${naive.naiveInstancesHeld} instances after ${naive.requests} requests: it should hold every one`);
   }
   const floor = runs.find((run) => run.mode === 'weakmap')!;
+  const none = runs.find((run) => run.mode === 'none')!;
   const rows: Row[] = runs.map((run) => ({
     name: httpLabels[run.mode],
     nsPerOp: run.requestsPerSecond,
@@ -221,6 +223,7 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
       `server CPU ${run.cpuUsPerRequest.toFixed(0)} µs/request`,
       `heap after GC ${run.heapMb.map((mb) => mb.toFixed(1)).join(' → ')} MB (growth ${(run.heapMb.at(-1)! - run.heapMb[0]!).toFixed(1)} MB)`,
       ...(run.mode === 'naive' ? [`holds ${run.naiveInstancesHeld.toLocaleString('en-US')} instances`] : []),
+      ...(run.mode === 'request' ? [`${(run.requestsPerSecond / none.requestsPerSecond).toFixed(2)}x no cache`] : []),
     ].join('; '),
   }));
   return {
@@ -229,7 +232,7 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
       unit: 'requests per second',
       rows,
       target:
-        `lru-memo @cached >= 0.95x the floor's requests/s (each variant: median over ${intervals} intervals of ${perInterval.toLocaleString('en-US')} requests, variants in turns); ` +
+        `lru-memo @cached >= 0.95x the floor's requests/s; scope 'request' >= 0.95x no cache (each variant: median over ${intervals} intervals of ${perInterval.toLocaleString('en-US')} requests, variants in turns); ` +
         'heap after GC sampled after every interval: @cached and the floor stay flat, the naive memoizer grows with every request (its instances are never collected)',
     },
     runs,

@@ -6,14 +6,18 @@
  * `mode: 'naive'` swaps in what Python's lru_cache does (a module-level cache
  * keyed on the instance), so a soak can show the difference; `mode: 'none'`
  * caches nothing (the baseline); `mode: 'weakmap'` memoizes every member by
- * hand with module-level WeakMaps (the floor a benchmark compares @cached to).
+ * hand with module-level WeakMaps (the floor a benchmark compares @cached to);
+ * `mode: 'request'` has no service object at all: module-level handler
+ * functions cached with scope 'request' (lru-memo/request), each request
+ * entered with withRequestScope.
  *
  * Run alone: `npx tsx examples/http-service.ts` and try
  * `curl 'http://127.0.0.1:3000/quote?sku=a&region=eu'`.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cached } from '../src/index.js';
+import { cached, lruCache } from '../src/index.js';
+import { withRequestScope } from '../src/request/index.js';
 
 /** Shared reference data, as a real service would have (prices per region). */
 const PRICES: Record<string, number> = { eu: 1.1, us: 1, jp: 150 };
@@ -163,8 +167,27 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** Which QuoteService the handler creates: @cached, naive, no cache, or the hand-written WeakMap floor. */
-export type ServiceMode = 'cached' | 'naive' | 'none' | 'weakmap';
+/**
+ * Request-scoped handler functions: what QuoteService computes, without a
+ * service object (the request id and region become arguments). The tax rate,
+ * shared by every request of a region as QuoteService's scoped member is, is
+ * a plain process-wide cache.
+ */
+const priceOf = lruCache((sku: string, requestId: number, region: string): number => (sku.length * 10 + requestId % 3) * (PRICES[region] ?? 1), {
+  scope: 'request',
+});
+const stockOf = lruCache(
+  async (sku: string): Promise<{ sku: string; available: number }> => {
+    await Promise.resolve();
+    return { sku, available: sku.charCodeAt(0) % 7 };
+  },
+  { scope: 'request' },
+);
+const summaryOf = lruCache((region: string): { region: string } => ({ region }), { scope: 'request' });
+const taxRateOf = lruCache((region: string): number => (region === 'eu' ? 0.2 : 0.07));
+
+/** Which QuoteService the handler creates: @cached, naive, no cache, the hand-written WeakMap floor, or none (request scope). */
+export type ServiceMode = 'cached' | 'naive' | 'none' | 'weakmap' | 'request';
 
 /** Starts the service on a free loopback port. */
 export async function startService(options: { mode?: ServiceMode; port?: number } = {}): Promise<RunningService> {
@@ -177,7 +200,7 @@ export async function startService(options: { mode?: ServiceMode; port?: number 
           ? WeakMapQuoteService
           : QuoteService;
   let requestId = 0;
-  const server = createServer((request, response) => {
+  const server = createServer(options.mode === 'request' ? withRequestScope(requestHandler) : (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const sku = url.searchParams.get('sku') ?? 'widget';
     const region = url.searchParams.get('region') ?? 'eu';
@@ -200,6 +223,26 @@ export async function startService(options: { mode?: ServiceMode; port?: number 
         response.writeHead(500).end(String(error));
       });
   });
+
+  /** Mode 'request': the same answer from request-scoped functions, no service object. */
+  function requestHandler(request: IncomingMessage, response: ServerResponse): void {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const sku = url.searchParams.get('sku') ?? 'widget';
+    const region = url.searchParams.get('region') ?? 'eu';
+    const id = requestId++;
+    // Per-request state of the same size as the service objects' (they carry a 2 KB trace).
+    const state = { id, trace: new Array(256).fill(0) as number[] };
+    priceOf(sku, state.id, region);
+    const price = priceOf(sku, state.id, region); // a hit
+    stockOf(sku)
+      .then((stock) => {
+        const body = JSON.stringify({ sku, price, tax: taxRateOf(region), available: stock.available, region: summaryOf(region).region });
+        response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      })
+      .catch((error: unknown) => {
+        response.writeHead(500).end(String(error));
+      });
+  }
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

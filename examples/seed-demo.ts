@@ -7,13 +7,16 @@
  *      a naive module-level memoizer (what Python's lru_cache does)
  *   3. the self dilemma: per-instance caches, then scope: (a) => a.delay
  *   4. static methods: one cache per class
- *   5. the leak lab: N simulated requests, naive memoizer vs @cached, heap after GC
+ *   5. per request: one service for the process, two concurrent requests, each
+ *      computing once (scope 'request', lru-memo/request)
+ *   6. the leak lab: N simulated requests, naive memoizer vs @cached, heap after GC
  *
  * Options: --requests N (leak lab size, default 40000), --delay MS (default 400).
  * Runs with --expose-gc (npm start passes it) so collection can be shown.
  */
 import { setImmediate as tick } from 'node:timers/promises';
 import { cached, cacheInfo } from '../src/index.js';
+import { requestStats, runInRequest } from '../src/request/index.js';
 import { heapChart, progressBar, table } from './terminal.js';
 
 const argValue = (flag: string, fallback: number): number => {
@@ -174,12 +177,37 @@ async function main(): Promise<void> {
   console.log(`   SubFoo.bar -> ${JSON.stringify(cacheInfo(SubFoo, 'bar'))}`);
 
   // 5 ---------------------------------------------------------------------------
+  title("5. Per request: one service for the process, one cache per request (scope: 'request')");
+  const loads: string[] = [];
+  class Profiles {
+    @cached({ scope: 'request' })
+    async load(id: number): Promise<{ id: number }> {
+      loads.push(`user ${id}`);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // a database round trip
+      return { id };
+    }
+  }
+  const profiles = new Profiles(); // a singleton, as a NestJS provider is
+  const handle = (request: string) =>
+    runInRequest(async () => {
+      // Three calls in one request: the page, its header and its sidebar all need the user.
+      const [page, header] = await Promise.all([profiles.load(1), profiles.load(1)]);
+      await tick();
+      const sidebar = await profiles.load(1);
+      return `${request}: 3 calls, ${page === header && header === sidebar ? 'one result' : 'different results'}`;
+    });
+  const answers = await Promise.all([handle('request A'), handle('request B')]);
+  for (const answer of answers) console.log(`   ${answer}`);
+  console.log(`   the database was asked ${loads.length} times for 2 concurrent requests: once per request`);
+  console.log(`   requestStats(Profiles.prototype.load) -> ${JSON.stringify(requestStats(Profiles.prototype.load))}`);
+
+  // 6 ---------------------------------------------------------------------------
   await leakLab();
 }
 
 /** Each simulated request creates a service object and calls a cached method. */
 async function leakLab(): Promise<void> {
-  title(`5. The leak lab: ${REQUESTS.toLocaleString('en-US')} requests, each creating an instance`);
+  title(`6. The leak lab: ${REQUESTS.toLocaleString('en-US')} requests, each creating an instance`);
   class NaiveService {
     readonly payload = new Array(128).fill(0); // about 1 KB of per-request state
     compute(n: number): number {

@@ -33,17 +33,19 @@ import { createCachedFunction, groupOf } from './wrap.js';
  *   calculate(a: number, b: number) { return a + b; }
  * }
  */
-export interface CachedOptions<This = any> extends LruCacheOptions<any[]> {
+export interface CachedOptions<This = any> extends Omit<LruCacheOptions<any[]>, 'scope'> {
   /**
    * Which instances share a cache (Python's "self dilemma"):
    * - `'instance'`: each instance has its own cache (held weakly);
    * - `'shared'`: one cache for every instance, for results that do not depend
    *   on instance state;
+   * - `'request'`: one cache per request, whatever the instance (a singleton
+   *   service memoizing per request); see `lru-memo/request`;
    * - `(self) => key`: instances whose keys are equal (SameValueZero) share a
    *   cache; an object key is held weakly.
    * @default 'instance'
    */
-  scope?: 'instance' | 'shared' | ((self: This) => unknown);
+  scope?: 'instance' | 'shared' | 'request' | ((self: This) => unknown);
 }
 
 /**

@@ -13,7 +13,7 @@ import { isTier, type Tier } from './tier.js';
 export { describe };
 
 /** Which cache serves a call on a receiver. */
-export type Scope = 'instance' | 'shared' | ((self: never) => unknown);
+export type Scope = 'instance' | 'shared' | 'request' | ((self: never) => unknown);
 
 /** What the wrapper needs, already checked. */
 export interface Settings {
@@ -34,7 +34,7 @@ export interface Settings {
 /** Python's default, kept: `functools.lru_cache(maxsize=128)`. */
 export const DEFAULT_MAX_SIZE = 128;
 
-export const FUNCTION_OPTIONS = ['maxSize', 'ttl', 'key', 'budget', 'shared'] as const;
+export const FUNCTION_OPTIONS = ['maxSize', 'ttl', 'key', 'budget', 'shared', 'scope'] as const;
 export const MEMBER_OPTIONS = ['maxSize', 'ttl', 'key', 'budget', 'shared', 'scope'] as const;
 
 /** The settings of `lruCache(fn)` with no options. */
@@ -56,7 +56,7 @@ export function readSettings(options: unknown, caller: string, known: readonly s
     maxSize: readMaxSize(caller, given.maxSize),
     ttl: given.ttl === undefined ? 0 : readMilliseconds(path, 'ttl', given.ttl),
     key: readFunction(path, 'key', given.key) as Settings['key'],
-    scope: readScope(caller, given.scope),
+    scope: readScope(caller, given.scope, known === MEMBER_OPTIONS),
     budget: readBudget(caller, given.budget),
     shared: readTier(caller, given.shared),
   };
@@ -72,11 +72,16 @@ function readMaxSize(caller: string, value: unknown): number {
   return value;
 }
 
-function readScope(caller: string, value: unknown): Scope {
+function readScope(caller: string, value: unknown, member: boolean): Scope {
   if (value === undefined) return 'instance';
+  if (value === 'request') return value;
+  if (!member) {
+    // A function already keeps one cache per receiver; what it can add is the request.
+    throw new TypeError(`${caller}: option 'scope' takes 'request' for a function, received ${describe(value)}`);
+  }
   if (value === 'instance' || value === 'shared' || typeof value === 'function') return value as Scope;
   throw new TypeError(
-    `${caller}: option 'scope' must be 'instance', 'shared' or a function (self) => key, received ${describe(value)}`,
+    `${caller}: option 'scope' must be 'instance', 'shared', 'request' or a function (self) => key, received ${describe(value)}`,
   );
 }
 

@@ -9,7 +9,10 @@
  *   the caller;
  * - a decorated member is usually called on an object: its path tries that
  *   object's record (scope.ts, record.ts) first;
- * - scope 'shared' sends every call to the unscoped cache.
+ * - scope 'shared' sends every call to the unscoped cache;
+ * - scope 'request' sends every call to the current request's record (the
+ *   context comes from the plug-in that installed it: context.ts), and a call
+ *   outside any request runs uncached.
  * A hit allocates nothing, checks no option and builds no key string. What the
  * first try does not answer (a miss, a NaN key, a grown or keyed cache, a
  * primitive receiver) goes to one slow path per arity, and misses to the group.
@@ -19,9 +22,10 @@
  */
 import { MISS, type Cache, type Compute } from './cache.js';
 import { hitNow } from './clock.js';
+import { requireProvider, type ContextProvider } from './context.js';
 import { isObjectLike } from './keys.js';
 import { GROWN, NO_KEYS, type InstanceRecord, type TimedRecord } from './record.js';
-import { UNSCOPED, type CacheGroup } from './scope.js';
+import { OUTSIDE, UNSCOPED, type CacheGroup } from './scope.js';
 import type { AnyFunction } from './types.js';
 
 /** What every path of one cached function knows, fixed at wrap time. */
@@ -35,14 +39,18 @@ interface Path {
   readonly plain: boolean;
   readonly timed: boolean;
   readonly scopeFn: ((self: unknown) => unknown) | undefined;
+  /** Scope 'request': the current request's context (undefined outside any), whatever the receiver. */
+  readonly contextOf: (() => object | undefined) | undefined;
 }
 
 export interface PathOptions {
   readonly key: AnyFunction | undefined;
   readonly ttl: number;
-  readonly scope: 'instance' | 'shared' | ((self: never) => unknown);
+  readonly scope: 'instance' | 'shared' | 'request' | ((self: never) => unknown);
   /** A decorated member (calls usually have an object receiver). */
   readonly member: boolean;
+  /** Error prefix, e.g. "lruCache 'load'" (scope 'request' without its plug-in). */
+  readonly label: string;
 }
 
 /** Chooses the call path once, at wrap time. */
@@ -55,10 +63,16 @@ export function callPath(fn: AnyFunction, group: CacheGroup, compute: Compute, p
     plain,
     timed: options.ttl !== 0,
     scopeFn: typeof options.scope === 'function' ? (options.scope as (self: unknown) => unknown) : undefined,
+    contextOf: options.scope === 'request' ? contextReader(options.label) : undefined,
   };
   const unscopedOnly = options.scope === 'shared';
   const general = generalPath(path, unscopedOnly);
   if (options.key !== undefined) return keyedPath(path, options.key, unscopedOnly);
+  if (path.contextOf !== undefined) {
+    // Every call goes to the request's record, whatever the receiver: the member paths, with that target.
+    if (fn.length === 0) return request0(path, general, path.contextOf);
+    if (fn.length === 1) return request1(path, general, path.contextOf);
+  }
   switch (fn.length) {
     case 0:
       return unscopedOnly ? unscoped0(path, general) : options.member ? member0(path, general) : function0(path, general);
@@ -73,8 +87,19 @@ export function callPath(fn: AnyFunction, group: CacheGroup, compute: Compute, p
   }
 }
 
-/** The call's target (scope.ts): UNSCOPED, an object (its record) or a primitive (the keyed cache). */
+/**
+ * Reads the current request's context. The provider is looked up at the
+ * first call, not at wrap time, so a module that wraps with scope 'request'
+ * may load before the one that imports `lru-memo/request`.
+ */
+function contextReader(label: string): () => object | undefined {
+  let provider: ContextProvider | undefined;
+  return () => (provider ??= requireProvider(label)).current();
+}
+
+/** The call's target (scope.ts): UNSCOPED, an object (its record), a primitive (the keyed cache) or OUTSIDE. */
 function targetOf(path: Path, receiver: unknown): unknown {
+  if (path.contextOf !== undefined) return path.contextOf() ?? OUTSIDE;
   if (receiver === undefined || receiver === null) return UNSCOPED;
   return path.scopeFn === undefined ? receiver : path.scopeFn(receiver);
 }
@@ -265,6 +290,45 @@ function slow1(path: Path, receiver: unknown, target: unknown, a: unknown): unkn
   if (hit !== MISS) return hit;
   const args = [a];
   return group.resolve(target, path.compute, receiver, args, args, 1);
+}
+
+// ---- scope 'request': zero and one argument ------------------------------------------------
+
+function request0(path: Path, general: AnyFunction, contextOf: () => object | undefined): AnyFunction {
+  const { group, timed } = path;
+  return function request0(this: unknown): unknown {
+    if (arguments.length !== 0) return general.apply(this, arguments as unknown as unknown[]);
+    const context = contextOf();
+    if (context === undefined) return group.resolve(OUTSIDE, path.compute, this, NO_KEYS, NO_KEYS, 0);
+    const record = group.records.get(context);
+    if (record !== undefined && record.stamp === group.stamp && record.key === NO_KEYS && (!timed || freshTimed(group, record))) {
+      return recordHit(group, record);
+    }
+    return onObject0(path, this, context, record);
+  };
+}
+
+function request1(path: Path, general: AnyFunction, contextOf: () => object | undefined): AnyFunction {
+  const { group, timed } = path;
+  return function request1(this: unknown, a: unknown): unknown {
+    if (arguments.length !== 1) return general.apply(this, arguments as unknown as unknown[]);
+    const context = contextOf();
+    if (context !== undefined) {
+      const record = group.records.get(context);
+      if (record !== undefined && record.stamp === group.stamp) {
+        const key = record.key;
+        if (key === GROWN) {
+          const hit = grown1(group, record.value as Cache, timed, a);
+          if (hit !== MISS) return hit;
+        } else if (key === a && (!timed || freshTimed(group, record))) {
+          return recordHit(group, record);
+        }
+      }
+      return onObject1(path, this, context, record, a);
+    }
+    const args = [a];
+    return group.resolve(OUTSIDE, path.compute, this, args, args, 1);
+  };
 }
 
 // ---- two and three arguments ---------------------------------------------------------------

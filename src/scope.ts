@@ -29,6 +29,7 @@ import { Cache, MISS, type Compute } from './cache.js';
 import { isObjectLike } from './keys.js';
 import type { Scope } from './options.js';
 import { EntryCounts } from './accounting.js';
+import { installedProvider } from './context.js';
 import { GROWN, InstanceRecord, NO_KEYS, RecordPolicy, TimedRecord } from './record.js';
 
 /** Invalidations kept for records to replay; a record further behind drops all its entries. */
@@ -36,6 +37,8 @@ export const LOG_LIMIT = 64;
 
 /** Marks a call served by the unscoped cache (no receiver, or scope 'shared'). */
 export const UNSCOPED: unique symbol = Symbol('lru-memo.unscoped');
+/** Marks a call of a request-scoped cache made outside any request: it runs uncached. */
+export const OUTSIDE: unique symbol = Symbol('lru-memo.outside-request');
 
 export interface Totals {
   hits: number;
@@ -79,6 +82,8 @@ export class CacheGroup {
   pendingHits = 0;
   /** The entries records hold (accounting.ts). */
   readonly counts = new EntryCounts();
+  /** Calls of a request-scoped cache made outside any request (run uncached, counted as misses too). */
+  outside = 0;
 
   /** Head of the invalidation log: records with this stamp are up to date. */
   stamp = 0;
@@ -87,8 +92,8 @@ export class CacheGroup {
   private log: Invalidation[] = [];
   /** The stamp of log[0]. */
   private logBase = 0;
-  /** Records created since the last clear-all (object receivers may hold entries). */
-  private recordsCreated = 0;
+  /** Records created since the last clear-all (object receivers, or requests, that may hold entries). */
+  recordsCreated = 0;
 
   constructor(
     readonly maxSize: number,
@@ -112,8 +117,13 @@ export class CacheGroup {
     return this.key === undefined ? [args, args.length] : [[this.key(...args)], 1];
   }
 
-  /** What identifies a call's cache: UNSCOPED, an object (record) or a primitive (keyed cache). */
+  /**
+   * What identifies a call's cache: UNSCOPED, an object (record: a receiver,
+   * an object scope key, or the current request's context), a primitive
+   * (keyed cache), or OUTSIDE (a request-scoped call outside any request).
+   */
   targetOf(receiver: unknown): unknown {
+    if (this.scope === 'request') return installedProvider()?.current() ?? OUTSIDE;
     if (receiver === undefined || receiver === null || this.scope === 'shared') return UNSCOPED;
     return typeof this.scope === 'function' ? (this.scope as (self: unknown) => unknown)(receiver) : receiver;
   }
@@ -198,6 +208,11 @@ export class CacheGroup {
     if (target === UNSCOPED) {
       const hit = this.unscoped.get(keys, count);
       return hit !== MISS ? hit : this.unscoped.fill(compute, receiver, args, keys, count);
+    }
+    if (target === OUTSIDE) {
+      this.outside++;
+      this.misses++;
+      return compute(receiver, args, keys, count);
     }
     if (!isObjectLike(target)) {
       const keyed = this.keyedCache();
@@ -320,6 +335,7 @@ export class CacheGroup {
 
   /** Removes one entry of `target`'s cache; true if a usable one was removed. */
   invalidateFor(target: unknown, keys: ArrayLike<unknown>, count: number): boolean {
+    if (target === OUTSIDE) return false;
     if (target === UNSCOPED) return this.unscoped.delete(keys, count);
     if (!isObjectLike(target)) return this.keyed?.delete([target, ...Array.from(keys)], count + 1) ?? false;
     return this.existingRecordOf(target)?.delete(keys, count, this.counts) ?? false;
@@ -327,6 +343,7 @@ export class CacheGroup {
 
   /** Whether a call on `target` with these keys would hit now; changes nothing. */
   containsFor(target: unknown, keys: ArrayLike<unknown>, count: number): boolean {
+    if (target === OUTSIDE) return false;
     if (target === UNSCOPED) return this.unscoped.has(keys, count);
     if (!isObjectLike(target)) return this.keyed?.has([target, ...Array.from(keys)], count + 1) ?? false;
     return this.existingRecordOf(target)?.has(keys, count) ?? false;
@@ -334,6 +351,7 @@ export class CacheGroup {
 
   /** Statistics of `target`'s cache (a primitive scope key shares the keyed cache). */
   infoFor(target: unknown): { hits: number; misses: number; currSize: number } {
+    if (target === OUTSIDE) return { hits: 0, misses: 0, currSize: 0 };
     const cache = target === UNSCOPED ? this.unscoped : !isObjectLike(target) ? this.keyed : undefined;
     if (cache !== undefined) return { hits: cache.hits, misses: cache.misses, currSize: cache.size };
     if (!isObjectLike(target)) return { hits: 0, misses: 0, currSize: 0 };
@@ -351,6 +369,7 @@ export class CacheGroup {
    * flight on it does not store afterwards.
    */
   clearFor(target: unknown): void {
+    if (target === OUTSIDE) return;
     if (target === UNSCOPED) return this.unscoped.clear();
     if (!isObjectLike(target)) return this.keyed?.deleteFirstKey(target);
     const record = this.records.get(target);
@@ -383,7 +402,7 @@ export class CacheGroup {
     for (const cache of this.budgetedRecordCaches()) cache.clear();
     this.records = new WeakMap();
     this.counts.clear();
-    this.hits = this.misses = this.pendingHits = 0;
+    this.hits = this.misses = this.pendingHits = this.outside = 0;
     this.stamp++;
     this.clearedAt = this.logBase = this.stamp;
     this.log = [];

@@ -21,8 +21,8 @@ export interface TierContext {
   readonly ttl: number;
   /** Whether calls on different receivers are told apart by a decorated member's scope. */
   readonly member: boolean;
-  /** The member's `scope` option: 'instance', 'shared' or a function. */
-  readonly scope: 'instance' | 'shared' | ((self: never) => unknown);
+  /** The `scope` option: 'instance', 'shared', 'request' or a function. */
+  readonly scope: 'instance' | 'shared' | 'request' | ((self: never) => unknown);
   /** Whether the local key comes from option `key` (one value) rather than the argument list. */
   readonly customKey: boolean;
 }

@@ -108,6 +108,14 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * @default undefined (this process only)
    */
   shared?: unknown extends R ? Tier : R extends PromiseLike<unknown> ? Tier : never;
+  /**
+   * `'request'`: one cache per request, as React's `cache()` gives server
+   * components. Requests are entered with `runInRequest` (or its middleware)
+   * from `lru-memo/request`; a call outside any request runs uncached. The
+   * request's cache goes when the request does.
+   * @default undefined (one cache for calls without a receiver, one per receiver)
+   */
+  scope?: 'request';
 }
 
 /** The statistics and control every cached function carries. */

@@ -105,8 +105,9 @@ export function createCachedFunction<F extends AnyFunction>(
   name: string = fn.name,
   member = false,
 ): CachedFunction<F> {
+  const label = name === '' ? caller : `${caller} '${name}'`;
   const tier = settings.shared?.attach({
-    label: name === '' ? caller : `${caller} '${name}'`,
+    label,
     caller,
     name,
     ttl: settings.ttl,
@@ -132,6 +133,7 @@ export function createCachedFunction<F extends AnyFunction>(
     ttl: settings.ttl,
     scope: settings.scope,
     member,
+    label,
   });
   const parameters: CacheParameters = Object.freeze({
     maxSize: settings.maxSize,
@@ -150,7 +152,13 @@ export function createCachedFunction<F extends AnyFunction>(
         return group.invalidateEverywhere(keys, count);
       },
     },
-    cacheContains: { value: (...args: unknown[]) => group.containsAnywhere(...group.keysOf(args)) },
+    cacheContains: {
+      value: (...args: unknown[]) =>
+        // A request-scoped cache answers for the current request (false outside any).
+        settings.scope === 'request'
+          ? group.containsFor(group.targetOf(undefined), ...group.keysOf(args))
+          : group.containsAnywhere(...group.keysOf(args)),
+    },
     wrapped: { value: fn },
     [GROUP]: { value: group },
     [TIER]: { value: tier },

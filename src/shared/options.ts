@@ -105,8 +105,9 @@ function readLock(value: unknown, store: SharedStore): SharedSettings['lock'] {
 /**
  * What the tier refuses about the function it is attached to: a cache
  * without a ttl (shared entries must expire, and the local copy may not
- * outlive them), and a member cached per instance (an instance's identity
- * does not cross processes).
+ * outlive them), a member cached per instance (an instance's identity
+ * does not cross processes), and a cache per request (it lives for one
+ * request of one process: nothing to share).
  */
 export function checkAttachment(context: TierContext): void {
   if (context.ttl === 0) {
@@ -119,6 +120,12 @@ export function checkAttachment(context: TierContext): void {
     throw new TypeError(
       `${context.caller}: option 'shared' needs option 'scope' to be a function (self) => key returning a primitive ` +
         "(e.g. the user id), or 'shared': an instance's identity does not cross processes; received scope 'instance'",
+    );
+  }
+  if (context.scope === 'request') {
+    throw new TypeError(
+      `${context.caller}: option 'shared' cannot be combined with scope 'request': a request's cache lives for one ` +
+        'request of one process, so there is nothing to share',
     );
   }
 }

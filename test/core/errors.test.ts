@@ -18,6 +18,19 @@ import {
   lruCache,
 } from '../../src/index.js';
 import { sharedTier } from '../../src/shared/index.js';
+import { CONTEXT_PROVIDER } from '../../src/context.js';
+import { requestStats, runInRequest, withRequestScope } from '../../src/request/index.js';
+
+/** Runs `act` as if lru-memo/request had never been imported. */
+function withoutRequestPlugin(act: () => void): void {
+  const installed = Object.getOwnPropertyDescriptor(globalThis, CONTEXT_PROVIDER)!;
+  Reflect.deleteProperty(globalThis, CONTEXT_PROVIDER);
+  try {
+    act();
+  } finally {
+    Object.defineProperty(globalThis, CONTEXT_PROVIDER, installed);
+  }
+}
 
 const errorsDoc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 
@@ -125,7 +138,7 @@ const rows: Row[] = [
     'an unknown option (a typo)',
     () => lruCache(Math.abs, { maxsize: 10 } as never),
     TypeError,
-    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'budget', 'shared'",
+    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'budget', 'shared', 'scope'",
   ],
   [
     'maxSize of the wrong type',
@@ -159,10 +172,10 @@ const rows: Row[] = [
     "lruCache: option 'budget' must be a budget made by createBudget(), received an object",
   ],
   [
-    'scope that is not instance, shared or a function',
+    'scope that is not instance, shared, request or a function',
     () => cached({ scope: 'global' as never }),
     TypeError,
-    `@cached: option 'scope' must be 'instance', 'shared' or a function (self) => key, received "global" (a string)`,
+    `@cached: option 'scope' must be 'instance', 'shared', 'request' or a function (self) => key, received "global" (a string)`,
   ],
   ['createBudget without options', () => createBudget(undefined as never), TypeError, 'createBudget: options must be a plain object, received undefined'],
   ['createBudget with an unknown option', () => createBudget({ maxSize: 5, max: 3 } as never), TypeError, "createBudget: unknown option 'max' (did you mean 'maxSize'?); known options are 'maxSize'"],
@@ -233,6 +246,46 @@ const rows: Row[] = [
   ['cacheInfo on a member that is not cached', () => cacheInfo(service, 'plain'), TypeError, "cacheInfo: a Service instance has no cached member 'plain'"],
   ['cacheInfo on a member that does not exist', () => cacheInfo(service, 'nope' as never), TypeError, "cacheInfo: a Service instance has no member 'nope'"],
   ['a member name that is not a string or symbol', () => cacheInfo(service, 42 as never), TypeError, 'cacheInfo: member name must be a string or symbol, received 42'],
+  [
+    "a function's scope other than request",
+    () => lruCache(Math.abs, { scope: 'shared' as never }),
+    TypeError,
+    `lruCache: option 'scope' takes 'request' for a function, received "shared" (a string)`,
+  ],
+  [
+    'shared with scope request',
+    () => {
+      const store = { get: () => undefined, set: () => undefined, delete: () => undefined };
+      class Service {
+        @cached({ scope: 'request', ttl: 10, shared: sharedTier({ store, namespace: 'n' }) })
+        async load(n: number) {
+          return n;
+        }
+      }
+      return Service;
+    },
+    TypeError,
+    "@cached: option 'shared' cannot be combined with scope 'request': a request's cache lives for one request of one process, so there is nothing to share",
+  ],
+  [
+    'a request-scoped cache called before lru-memo/request is loaded',
+    () => withoutRequestPlugin(() => lruCache(function load(n: number) { return n; }, { scope: 'request' })(1)),
+    TypeError,
+    "lruCache 'load': scope 'request' needs the request plug-in: import { runInRequest } from 'lru-memo/request' (and run requests through it) before calling",
+  ],
+  ['runInRequest of a non-function', () => runInRequest(42 as never), TypeError, 'runInRequest: expected a function to run, received 42'],
+  [
+    'withRequestScope of a non-function',
+    () => withRequestScope('handler' as never),
+    TypeError,
+    'withRequestScope: expected a request handler function, received "handler" (a string)',
+  ],
+  [
+    'requestStats of a cache without scope request',
+    () => requestStats(lruCache(function load(n: number) { return n; })),
+    TypeError,
+    "requestStats: expected a function or member cached with scope 'request', received function load (its scope is 'instance')",
+  ],
   ['cacheInfo on a primitive', () => cacheInfo('text' as never, 'length' as never), TypeError, 'cacheInfo: expected an object or class with cached members, received "text" (a string)'],
   ['a private member that is not cached', () => cacheInfo(service, '#nope'), TypeError, "cacheInfo: a Service instance has no cached private member '#nope'"],
   ['cacheClear on something with nothing cached', () => cacheClear({}), TypeError, 'cacheClear: expected a cached function or an object with cached members, received an object'],

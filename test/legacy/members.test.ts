@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { cached } from '../../src/index.js';
 import { instanceSuite } from '../members/instances.js';
+import { memberRequestSuite } from '../members/request.js';
 import { memberSharedSuite } from '../members/shared.js';
 import { memberSuite } from '../members/suite.js';
 
 memberSuite('legacy');
 instanceSuite();
 memberSharedSuite();
+memberRequestSuite();
 
 describe('legacy-only member kinds', () => {
   it('a getter with a setter is refused: the setter could not reset it, wherever @cached is written', () => {

@@ -549,7 +549,7 @@ export function memberSuite(flavour: Flavour): void {
     it('bad options name @cached and the option', () => {
       expect(() => untypedCached({ maxsize: 3 })).toThrow(/^@cached: unknown option 'maxsize' \(did you mean 'maxSize'\?\)/);
       expect(() => untypedCached({ scope: 'global' })).toThrow(
-        /@cached: option 'scope' must be 'instance', 'shared' or a function \(self\) => key, received "global"/,
+        /@cached: option 'scope' must be 'instance', 'shared', 'request' or a function \(self\) => key, received "global"/,
       );
       expect(() => untypedCached({ maxSize: -1 })).toThrow(RangeError);
     });
