@@ -11,19 +11,31 @@
  * the bookkeeping stays proportional to the entries that hold the promise.
  */
 
+/**
+ * The `notAfter` of a fulfilled thenable whose value must not be kept: a
+ * result policy (policy.ts) or a tier refused it. Its entries are removed, as
+ * a rejection's are.
+ */
+export const NOT_CACHED = -Infinity;
+
 /** Something that stores a pending thenable and wants to know how it settled. */
 export interface PendingHolder {
   /** Whether `slot` still holds the entry identified by `token` (which stores `thenable`). */
   holds(slot: number, token: unknown, thenable: object): boolean;
   /**
    * The thenable settled: fulfilled starts the entry's ttl (ending at
-   * `notAfter` on the clock's scale at the latest); rejected removes it.
-   * Does nothing if the slot no longer holds `token`.
+   * `notAfter` on the clock's scale at the latest); rejected, or fulfilled
+   * with `notAfter` NOT_CACHED, removes it. Does nothing if the slot no
+   * longer holds `token`.
    */
   settled(slot: number, token: unknown, fulfilled: boolean, notAfter: number, thenable: object): void;
 }
 
-/** The local expiry a tier imposes on what a promise fulfils with (clock scale), if any. */
+/**
+ * The latest expiry (clock scale) of what a promise fulfils with, if anything
+ * imposes one: a tier (a value read from a shared entry), or a result policy
+ * (NOT_CACHED when it refused the value).
+ */
 export type ExpiryOf = (thenable: object) => number | undefined;
 
 /**

@@ -22,7 +22,7 @@
  * the next write sweeps (amortised O(1) per write), so a cache written once
  * per key holds at most about twice its live entries. No timer is involved.
  */
-import { isThenable, watchSettlement, type ExpiryOf, type PendingHolder } from './async.js';
+import { NOT_CACHED, isThenable, watchSettlement, type ExpiryOf, type PendingHolder } from './async.js';
 import type { BudgetImpl, BudgetedCache, Membership } from './budget.js';
 import { hitNow, preciseNow } from './clock.js';
 import {
@@ -40,6 +40,7 @@ import {
   uncountEntry,
   type Leaf,
 } from './keys.js';
+import type { ResultPolicy } from './policy.js';
 import { RecencyList, type SlotOwner } from './store.js';
 
 /** Returned by lookups that find no usable entry: `undefined` is a valid result. */
@@ -155,10 +156,12 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     readonly ttl: number,
     /** A bound shared with other caches, if any. */
     private readonly budget: BudgetImpl | undefined = undefined,
-    /** The local expiry a tier imposes on a promise's value, if the function has a tier. */
+    /** The latest expiry of a stored promise's value, if a tier or a result policy imposes one. */
     private readonly expiryOf: ExpiryOf | undefined = undefined,
     /** Told of every change in the number of entries (caches of one receiver). */
     readonly tally: Tally | undefined = undefined,
+    /** Options `shouldCache` and `ttl` as a function: decide a synchronous result before it is stored. */
+    private readonly results: ResultPolicy | undefined = undefined,
   ) {
     this.bounded = maxSize !== Infinity;
     this.plain = ttl === 0 && budget === undefined;
@@ -265,15 +268,17 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
 
   /**
    * A miss: count it, compute, and store the result, unless the cache was
-   * cleared while it ran (the clear wins). A throw propagates, unstored.
-   * `knownAbsent` for the store comes from `writes`: if nothing was stored
-   * while computing, the key is still absent and need not be looked up again.
+   * cleared while it ran (the clear wins) or a result policy refuses it. A
+   * throw propagates, unstored. `knownAbsent` for the store comes from
+   * `writes`: if nothing was stored while computing, the key is still absent
+   * and need not be looked up again.
    */
   fill(compute: Compute, receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, count: number): unknown {
     this.misses++;
     const { epoch, writes } = this;
     const value = compute(receiver, args, keys, count);
-    if (this.epoch === epoch) this.store(keys, count, value, this.writes === writes);
+    const expires = this.results?.expiryFor(value, args);
+    if (this.epoch === epoch && expires !== NOT_CACHED) this.store(keys, count, value, this.writes === writes, expires);
     return value;
   }
 
@@ -290,9 +295,10 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    * Stores `value` for the key list, evicting the least recently used entry
    * when full. If the list already has an entry (a re-entrant call stored it
    * while this one ran), that entry is kept, as CPython does. A thenable is
-   * stored pending (no expiry until it fulfils) and watched.
+   * stored pending (no expiry until it fulfils) and watched. `expires` is a
+   * result policy's expiry for this value, if it decided one.
    */
-  store(keys: ArrayLike<unknown>, count: number, value: unknown, knownAbsent: boolean): void {
+  store(keys: ArrayLike<unknown>, count: number, value: unknown, knownAbsent: boolean, expires?: number): void {
     if (this.maxSize === 0) return; // maxSize 0: every call is a miss, nothing is kept
     const depth = depthOf(count);
     if (!knownAbsent && findLeaf(this.roots[count], keys, depth) !== undefined) return;
@@ -303,7 +309,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     const owner = ownerFor(root, keys, depth);
     const firstObject = firstObjectKey(keys, depth);
     const anchor = firstObject < 0 ? undefined : anchorOf(owner, depth, firstObject);
-    this.place(slot, owner, keys[depth - 1], value, anchor, undefined);
+    this.place(slot, owner, keys[depth - 1], value, anchor, expires);
     if (count === 0) this.zeroSlot = slot;
   }
 
@@ -337,12 +343,12 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
 
   /**
    * A stored promise settled: fulfilled starts its ttl (ending at `notAfter`
-   * at the latest); rejected removes it, so the next call runs again. Nothing
-   * happens if the slot no longer holds it.
+   * at the latest); rejected, or refused (`notAfter` NOT_CACHED), removes it,
+   * so the next call runs again. Nothing happens if the slot no longer holds it.
    */
   settled(slot: number, token: unknown, fulfilled: boolean, notAfter: number): void {
     if (this.values[slot] !== token) return;
-    if (!fulfilled) {
+    if (!fulfilled || notAfter === NOT_CACHED) {
       this.remove(slot);
     } else if (this.ttl !== 0) {
       const expires = Math.min(preciseNow() + this.ttl, notAfter);
@@ -472,7 +478,8 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    * Hangs a new leaf under `owner`. `anchor` is undefined for an all-primitive
    * path (the value goes in the slot arrays) and the path's anchor otherwise
    * (the value goes in a weakly held entry). `expires` is given when adopting
-   * an entry; otherwise it is computed here (Infinity while a promise is pending).
+   * an entry or when a result policy decided it; otherwise it is computed here
+   * (Infinity while a promise is pending).
    */
   private place(
     slot: number,

@@ -33,7 +33,7 @@ import { createCachedFunction, groupOf } from './wrap.js';
  *   calculate(a: number, b: number) { return a + b; }
  * }
  */
-export interface CachedOptions<This = any> extends Omit<LruCacheOptions<any[]>, 'scope'> {
+export interface CachedOptions<This = any> extends Omit<LruCacheOptions<any[], any>, 'scope'> {
   /**
    * Which instances share a cache (Python's "self dilemma"):
    * - `'instance'`: each instance has its own cache (held weakly);

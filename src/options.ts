@@ -8,6 +8,7 @@ import { BUDGET_BRAND, isBranded } from './brands.js';
 import type { BudgetImpl } from './budget.js';
 import { describe } from './describe.js';
 import { readFunction, readMilliseconds, readOptions } from './read.js';
+import type { ShouldCache, TtlFunction } from './policy.js';
 import { isTier, type Tier } from './tier.js';
 
 export { describe };
@@ -19,8 +20,12 @@ export type Scope = 'instance' | 'shared' | 'request' | ((self: never) => unknow
 export interface Settings {
   /** Entries kept per cache; `Infinity` = unbounded, `0` = never stores. */
   readonly maxSize: number;
-  /** Milliseconds an entry stays fresh; `0` = no expiry. */
+  /** Milliseconds an entry stays fresh; `0` = no expiry; `Infinity` when `ttlOf` decides per value. */
   readonly ttl: number;
+  /** Option `ttl` given as a function of the value and arguments, if it was. */
+  readonly ttlOf: TtlFunction | undefined;
+  /** Option `shouldCache`, if given. */
+  readonly shouldCache: ShouldCache | undefined;
   /** Custom key function, or undefined for the argument list. */
   readonly key: ((...args: never[]) => unknown) | undefined;
   /** Which cache serves a call on a receiver. */
@@ -34,13 +39,15 @@ export interface Settings {
 /** Python's default, kept: `functools.lru_cache(maxsize=128)`. */
 export const DEFAULT_MAX_SIZE = 128;
 
-export const FUNCTION_OPTIONS = ['maxSize', 'ttl', 'key', 'budget', 'shared', 'scope'] as const;
-export const MEMBER_OPTIONS = ['maxSize', 'ttl', 'key', 'budget', 'shared', 'scope'] as const;
+export const FUNCTION_OPTIONS = ['maxSize', 'ttl', 'key', 'shouldCache', 'budget', 'shared', 'scope'] as const;
+export const MEMBER_OPTIONS = ['maxSize', 'ttl', 'key', 'shouldCache', 'budget', 'shared', 'scope'] as const;
 
 /** The settings of `lruCache(fn)` with no options. */
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
   maxSize: DEFAULT_MAX_SIZE,
   ttl: 0,
+  ttlOf: undefined,
+  shouldCache: undefined,
   key: undefined,
   scope: 'instance',
   budget: undefined,
@@ -52,9 +59,12 @@ export function readSettings(options: unknown, caller: string, known: readonly s
   if (options === undefined) return DEFAULT_SETTINGS;
   const path = { caller, prefix: '' };
   const given = readOptions(path, options, known);
+  const ttlOf = typeof given.ttl === 'function' ? (given.ttl as TtlFunction) : undefined;
   return {
     maxSize: readMaxSize(caller, given.maxSize),
-    ttl: given.ttl === undefined ? 0 : readMilliseconds(path, 'ttl', given.ttl),
+    ttl: ttlOf !== undefined ? Infinity : given.ttl === undefined ? 0 : readTtl(caller, given.ttl),
+    ttlOf,
+    shouldCache: readFunction(path, 'shouldCache', given.shouldCache) as ShouldCache | undefined,
     key: readFunction(path, 'key', given.key) as Settings['key'],
     scope: readScope(caller, given.scope, known === MEMBER_OPTIONS),
     budget: readBudget(caller, given.budget),
@@ -70,6 +80,16 @@ function readMaxSize(caller: string, value: unknown): number {
     throw new RangeError(`${rule}, received ${describe(value)}`);
   }
   return value;
+}
+
+/** A fixed ttl (a function was taken above): a positive finite number of milliseconds. */
+function readTtl(caller: string, value: unknown): number {
+  if (typeof value !== 'number') {
+    throw new TypeError(
+      `${caller}: option 'ttl' must be a positive finite number of milliseconds or a function (value, args) => milliseconds, received ${describe(value)}`,
+    );
+  }
+  return readMilliseconds({ caller, prefix: '' }, 'ttl', value);
 }
 
 function readScope(caller: string, value: unknown, member: boolean): Scope {

@@ -13,9 +13,10 @@
  * `value`. A record of a cache with a ttl is a {@link TimedRecord}; records
  * without one carry no expiry field at all.
  */
-import { isThenable, watchSettlement, type ExpiryOf, type PendingHolder } from './async.js';
+import { NOT_CACHED, isThenable, watchSettlement, type ExpiryOf, type PendingHolder } from './async.js';
 import { Cache, MISS, type Tally } from './cache.js';
 import { preciseNow } from './clock.js';
+import type { ResultPolicy } from './policy.js';
 
 /** The key of a record that holds no entry: no argument can be identical to it. */
 export const EMPTY: unique symbol = Symbol('lru-memo.empty');
@@ -114,36 +115,45 @@ export class InstanceRecord {
   /**
    * Stores a miss's result. An empty record takes it; a record holding
    * another key either replaces it (maxSize 1: the LRU of one) or grows into
-   * a full cache.
+   * a full cache. `expires` is a result policy's expiry for this value, if it
+   * decided one.
    */
-  store(keys: ArrayLike<unknown>, count: number, value: unknown, policy: RecordPolicy, accounting: RecordAccounting): void {
+  store(
+    keys: ArrayLike<unknown>,
+    count: number,
+    value: unknown,
+    policy: RecordPolicy,
+    accounting: RecordAccounting,
+    expires?: number,
+  ): void {
     if (this.key === GROWN) {
-      (this.value as Cache).store(keys, count, value, false);
+      (this.value as Cache).store(keys, count, value, false, expires);
       return;
     }
     if (this.key !== EMPTY) {
       if (this.matches(keys, count)) return; // a re-entrant call stored it first: keep that one, as CPython does
       if (policy.maxSize !== 1) {
-        this.grow(policy, accounting).store(keys, count, value, false);
+        this.grow(policy, accounting).store(keys, count, value, false, expires);
         return;
       }
       this.drop(accounting); // the LRU of one: the old entry makes room
     }
-    this.store1(count === 1 ? keys[0] : count === 0 ? NO_KEYS : Array.from({ length: count }, (_, i) => keys[i]), value, policy, accounting);
+    const key = count === 1 ? keys[0] : count === 0 ? NO_KEYS : Array.from({ length: count }, (_, i) => keys[i]);
+    this.store1(key, value, policy, accounting, expires);
   }
 
   /** Stores into an empty record: `key` as `key` holds it (see above). */
-  store1(a: unknown, value: unknown, policy: RecordPolicy, accounting: RecordAccounting): void {
+  store1(a: unknown, value: unknown, policy: RecordPolicy, accounting: RecordAccounting, expires?: number): void {
     this.key = a;
     this.value = value;
     const pending = isThenable(value);
-    this.started(pending, policy.ttl);
+    this.started(pending, policy.ttl, expires);
     accounting.counted(this, 1);
     if (pending) watchSettlement(policy, -1, this, value, policy.expiryOf);
   }
 
-  /** A new entry was stored: a timed record sets its expiry (Infinity while pending). */
-  protected started(_pending: boolean, _ttl: number): void {}
+  /** A new entry was stored: a timed record sets its expiry (Infinity while pending, or as a policy decided). */
+  protected started(_pending: boolean, _ttl: number, _expires: number | undefined): void {}
 
   /** The entry's expiry on the clock's scale, for a cache that takes it over. */
   protected expiry(): number {
@@ -160,7 +170,7 @@ export class InstanceRecord {
   grow(policy: RecordPolicy, accounting: RecordAccounting): Cache {
     const held = this.key === EMPTY ? undefined : { key: this.key, value: this.value, expiry: this.expiry() };
     if (held !== undefined) this.drop(accounting); // counted out as a small entry, counted in by the cache
-    const full = new Cache(policy.maxSize, policy.ttl, undefined, policy.expiryOf, accounting.tallyForGrowth(this));
+    const full = new Cache(policy.maxSize, policy.ttl, undefined, policy.expiryOf, accounting.tallyForGrowth(this), policy.results);
     full.hits = this.hits;
     full.misses = this.misses;
     if (held !== undefined) {
@@ -208,8 +218,8 @@ export class TimedRecord extends InstanceRecord {
     return this.expires > now;
   }
 
-  protected override started(pending: boolean, ttl: number): void {
-    this.expires = pending ? Infinity : preciseNow() + ttl;
+  protected override started(pending: boolean, ttl: number, expires: number | undefined): void {
+    this.expires = expires ?? (pending ? Infinity : preciseNow() + ttl);
   }
 
   protected override expiry(): number {
@@ -232,6 +242,8 @@ export class RecordPolicy implements PendingHolder {
     readonly ttl: number,
     readonly expiryOf: ExpiryOf | undefined,
     private readonly accounting: RecordAccounting,
+    /** Options `shouldCache` and `ttl` as a function, passed on to the full caches records grow into. */
+    readonly results: ResultPolicy | undefined,
   ) {}
 
   holds(_slot: number, record: unknown, thenable: object): boolean {
@@ -242,7 +254,7 @@ export class RecordPolicy implements PendingHolder {
   settled(_slot: number, record: unknown, fulfilled: boolean, notAfter: number, thenable: object): void {
     if (!this.holds(-1, record, thenable)) return; // replaced, dropped, or grown (the full cache watches it now)
     const owner = record as InstanceRecord;
-    if (!fulfilled) owner.drop(this.accounting);
+    if (!fulfilled || notAfter === NOT_CACHED) owner.drop(this.accounting);
     else if (this.ttl !== 0) owner.fulfilled(Math.min(preciseNow() + this.ttl, notAfter));
   }
 }

@@ -23,13 +23,14 @@
  * replays when next used (so no call returns the old result), and acts at once
  * on the unscoped and keyed caches.
  */
-import type { ExpiryOf } from './async.js';
+import { NOT_CACHED, type ExpiryOf } from './async.js';
 import type { BudgetImpl } from './budget.js';
-import { Cache, MISS, type Compute } from './cache.js';
+import { Cache, MISS, type Compute, type Tally } from './cache.js';
 import { isObjectLike } from './keys.js';
 import type { Scope } from './options.js';
 import { EntryCounts } from './accounting.js';
 import { installedProvider } from './context.js';
+import type { ResultPolicy } from './policy.js';
 import { GROWN, InstanceRecord, NO_KEYS, RecordPolicy, TimedRecord } from './record.js';
 
 /** Invalidations kept for records to replay; a record further behind drops all its entries. */
@@ -103,11 +104,18 @@ export class CacheGroup {
     private readonly key: ((...args: unknown[]) => unknown) | undefined,
     /** A bound shared with other caches, if any. */
     readonly budget: BudgetImpl | undefined,
-    /** The local expiry a tier imposes on a promise's value, if the function has a tier. */
+    /** The latest expiry of a stored promise's value, if a tier or a result policy imposes one. */
     readonly expiryOf: ExpiryOf | undefined,
+    /** Options `shouldCache` and `ttl` as a function, if given. */
+    readonly results: ResultPolicy | undefined = undefined,
   ) {
-    this.unscoped = new Cache(maxSize, ttl, budget, expiryOf);
-    this.policy = new RecordPolicy(maxSize, ttl, expiryOf, this.counts);
+    this.unscoped = this.newCache(budget, undefined);
+    this.policy = new RecordPolicy(maxSize, ttl, expiryOf, this.counts, results);
+  }
+
+  /** A cache with this group's settings. */
+  private newCache(budget: BudgetImpl | undefined, tally: Tally | undefined): Cache {
+    return new Cache(this.maxSize, this.ttl, budget, this.expiryOf, tally, this.results);
   }
 
   // ---- choosing the cache ----------------------------------------------------
@@ -142,7 +150,7 @@ export class CacheGroup {
     this.recordsCreated++;
     // In a budget, a receiver's cache counts there from its first call, as every cache does.
     if (this.budget !== undefined) {
-      record.value = new Cache(this.maxSize, this.ttl, this.budget, this.expiryOf, this.counts.tallyForGrowth(record));
+      record.value = this.newCache(this.budget, this.counts.tallyForGrowth(record));
       record.key = GROWN;
     }
     return record;
@@ -188,7 +196,7 @@ export class CacheGroup {
   }
 
   keyedCache(): Cache {
-    return (this.keyed ??= new Cache(this.maxSize, this.ttl, this.budget, this.expiryOf));
+    return (this.keyed ??= this.newCache(this.budget, undefined));
   }
 
   // ---- a call the hot path did not answer -------------------------------------
@@ -257,7 +265,7 @@ export class CacheGroup {
 
   /**
    * The miss protocol for a record: count, compute, and store unless the
-   * record was detached meanwhile (a clear).
+   * record was detached meanwhile (a clear) or a result policy refuses it.
    */
   fillRecord(
     record: InstanceRecord,
@@ -272,10 +280,11 @@ export class CacheGroup {
     if (full !== undefined) full.misses++;
     else record.misses++;
     const value = compute(receiver, args, keys, count);
-    if (record.stamp < this.clearedAt || this.maxSize === 0) return value;
+    const expires = this.results?.expiryFor(value, args);
+    if (record.stamp < this.clearedAt || this.maxSize === 0 || expires === NOT_CACHED) return value;
     // A record holds primitive keys only: an object key needs the full cache, whose trie holds it weakly.
     if (record.key !== GROWN && hasObject(keys, count)) record.grow(this.policy, this.counts);
-    record.store(keys, count, value, this.policy, this.counts);
+    record.store(keys, count, value, this.policy, this.counts, expires);
     return value;
   }
 

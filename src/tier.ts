@@ -25,6 +25,13 @@ export interface TierContext {
   readonly scope: 'instance' | 'shared' | 'request' | ((self: never) => unknown);
   /** Whether the local key comes from option `key` (one value) rather than the argument list. */
   readonly customKey: boolean;
+  /**
+   * Options `shouldCache` and `ttl` as a function: milliseconds a computed
+   * value lives (0: not cached, so not shared either; may be Infinity). Asked
+   * once per computed value, before it is shared; may throw (the call fails).
+   * Undefined when every value lives `ttl`.
+   */
+  readonly lifetime?: ((value: unknown, args: ArrayLike<unknown>) => number) | undefined;
 }
 
 /** A tier attached to one cached function or member. */
@@ -39,7 +46,9 @@ export interface AttachedTier {
   /**
    * The wall-clock instant (`Date.now()` scale) after which the local entry
    * that stores `promise` must not be served, if the tier knows one (a value
-   * read from a shared entry expiring then). Asked when the promise fulfils.
+   * read from a shared entry expiring then, or the `lifetime` of a computed
+   * one); `-Infinity` when it must not be kept at all. Asked when the promise
+   * fulfils.
    */
   expiryOf?(promise: object): number | undefined;
   /** An entry was invalidated by `cacheInvalidate` (the tier may forget its copy). */

@@ -63,8 +63,11 @@ export interface Budget {
 export interface CacheParameters {
   /** Entries kept (per receiver); `Infinity` when unbounded. */
   readonly maxSize: number;
-  /** Milliseconds an entry stays fresh; `undefined` when entries never expire. */
-  readonly ttl: number | undefined;
+  /**
+   * Milliseconds an entry stays fresh, or the function given as option `ttl`
+   * that decides it per value; `undefined` when entries never expire.
+   */
+  readonly ttl: number | ((value: never, args: never) => number) | undefined;
 }
 
 /**
@@ -84,10 +87,27 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
   maxSize?: number;
   /**
    * Milliseconds an entry stays fresh. An older entry is never returned: the
-   * call is a miss and runs the function again. A positive finite number.
+   * call is a miss and runs the function again. A positive finite number, or
+   * a function of the value (a promise's: when it fulfils) and the arguments
+   * that returns the milliseconds for that value: `Infinity` never expires,
+   * `0` leaves it uncached. Any other answer fails the call with a
+   * TypeError/RangeError (a promise rejects) and nothing is cached.
    * @default undefined (never expires)
+   * @example
+   * lruCache(fetchRate, { ttl: (rate) => (rate.volatile ? 1_000 : 60_000) });
    */
-  ttl?: number;
+  ttl?: number | ((value: Awaited<R>, args: A) => number);
+  /**
+   * Decides per result whether it is cached: `false` leaves it uncached (the
+   * call counts as a miss, nothing is kept, the next call runs again). Asked
+   * with the value (a promise's: when it fulfils, so the promise is shared by
+   * concurrent callers meanwhile) and the arguments. Must return a boolean.
+   * With `shared`, a result not cached locally is not shared either.
+   * @default undefined (every result is cached)
+   * @example
+   * lruCache(findUser, { shouldCache: (user) => user !== undefined }); // a miss is asked again
+   */
+  shouldCache?: (value: Awaited<R>, args: A) => boolean;
   /**
    * Computes the cache key from the arguments, instead of the argument list
    * itself. Runs exactly once per call. An object key is held weakly.

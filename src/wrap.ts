@@ -8,6 +8,7 @@ import type { Compute } from './cache.js';
 import { fromWallClock } from './clock.js';
 import { DEFAULT_SETTINGS, FUNCTION_OPTIONS, describe, readSettings, type Settings } from './options.js';
 import { callPath } from './paths.js';
+import { NOT_CACHED, ResultPolicy } from './policy.js';
 import { CacheGroup } from './scope.js';
 import type { AttachedTier } from './tier.js';
 import type { AnyFunction, CachedFunction, CacheInfo, CacheParameters, LruCacheOptions } from './types.js';
@@ -106,6 +107,10 @@ export function createCachedFunction<F extends AnyFunction>(
   member = false,
 ): CachedFunction<F> {
   const label = name === '' ? caller : `${caller} '${name}'`;
+  const results =
+    settings.ttlOf === undefined && settings.shouldCache === undefined
+      ? undefined
+      : new ResultPolicy(label, settings.ttl, settings.ttlOf, settings.shouldCache);
   const tier = settings.shared?.attach({
     label,
     caller,
@@ -114,8 +119,11 @@ export function createCachedFunction<F extends AnyFunction>(
     member,
     scope: settings.scope,
     customKey: settings.key !== undefined,
+    lifetime: results === undefined ? undefined : (value, args) => results.lifetime(value, args),
   });
-  const expiryOf = tierExpiry(tier);
+  // With a tier, the tier asks the policy before sharing and reports its answer as the promise's expiry.
+  const tracked = results !== undefined && tier === undefined ? results : undefined;
+  const expiryOf = tracked !== undefined ? tracked.settledExpiry : tierExpiry(tier);
   const group = new CacheGroup(
     settings.maxSize,
     settings.ttl,
@@ -123,12 +131,15 @@ export function createCachedFunction<F extends AnyFunction>(
     settings.key as ((...args: unknown[]) => unknown) | undefined,
     settings.budget,
     expiryOf,
+    results,
   );
   const compute: Compute =
-    tier === undefined
-      ? (receiver, args) => fn.apply(receiver, args as unknown[])
-      : (receiver, args, keys, count) => tier.load(receiver, args, keys, count, () => fn.apply(receiver, args as unknown[]));
-  const wrapper = callPath(fn, group, compute, tier === undefined, {
+    tier !== undefined
+      ? (receiver, args, keys, count) => tier.load(receiver, args, keys, count, () => fn.apply(receiver, args as unknown[]))
+      : tracked !== undefined
+        ? (receiver, args) => tracked.track(fn.apply(receiver, args as unknown[]), args)
+        : (receiver, args) => fn.apply(receiver, args as unknown[]);
+  const wrapper = callPath(fn, group, compute, tier === undefined && results === undefined, {
     key: settings.key as AnyFunction | undefined,
     ttl: settings.ttl,
     scope: settings.scope,
@@ -137,7 +148,7 @@ export function createCachedFunction<F extends AnyFunction>(
   });
   const parameters: CacheParameters = Object.freeze({
     maxSize: settings.maxSize,
-    ttl: settings.ttl === 0 ? undefined : settings.ttl,
+    ttl: settings.ttlOf ?? (settings.ttl === 0 ? undefined : settings.ttl),
   });
   Object.defineProperties(wrapper, {
     name: { value: fn.name, configurable: true },
@@ -172,7 +183,7 @@ function tierExpiry(tier: AttachedTier | undefined) {
   const expiryOf = tier.expiryOf.bind(tier);
   return (promise: object) => {
     const at = expiryOf(promise);
-    return at === undefined ? undefined : fromWallClock(at);
+    return at === undefined || at === NOT_CACHED ? at : fromWallClock(at);
   };
 }
 

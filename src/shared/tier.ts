@@ -11,7 +11,9 @@
  * 3. on a miss, optionally takes the cross-process lock, or waits for the
  *    holder's result up to `waitMs`;
  * 4. computes, resolves, and writes the value in the background (the write
- *    never delays the caller; a rejection is never written).
+ *    never delays the caller; a rejection is never written, nor a value the
+ *    cache's result policy, `shouldCache` or a ttl function, refuses; a ttl
+ *    function gives the shared entry its life unless the tier has its own).
  * Every store failure is counted, reported and treated as a miss (fail open,
  * see guarded.ts); the breaker stops using a failing store for a while. The
  * tier keeps only key strings and counters: no receiver, argument or value
@@ -36,6 +38,14 @@ const LONGEST_POLL_MS = 50;
 /** The latest moment (wall clock) a local entry filled by one load may live: a shared hit's expiry. */
 interface LoadCap {
   notAfter: number;
+}
+
+/** One local miss on its way through the tier. */
+interface Call {
+  readonly compute: () => unknown;
+  /** The call's arguments, for the result policy. */
+  readonly args: ArrayLike<unknown>;
+  readonly cap: LoadCap;
 }
 
 interface Found {
@@ -83,6 +93,8 @@ export class SharedTier implements AttachedTier {
   private readonly customKey: boolean;
   /** The cap of each load's promise, read by the local cache when it fulfils. */
   private readonly caps = new WeakMap<object, LoadCap>();
+  /** Options `shouldCache`/`ttl` as a function: milliseconds a computed value lives (0: not cached). */
+  private readonly lifetime: ((value: unknown, args: ArrayLike<unknown>) => number) | undefined;
 
   constructor(
     private readonly settings: SharedSettings,
@@ -92,6 +104,7 @@ export class SharedTier implements AttachedTier {
     this.ttl = settings.ttl ?? context.ttl;
     this.scope = typeof context.scope === 'function' ? (context.scope as (self: unknown) => unknown) : undefined;
     this.customKey = context.customKey;
+    this.lifetime = context.lifetime;
     this.prefix = keyPrefix(settings.namespace, settings.version, context.name);
     this.store = new GuardedStore(
       settings.store,
@@ -107,15 +120,19 @@ export class SharedTier implements AttachedTier {
    * A local miss: the key is built (and checked) at once, then the shared
    * store resolves the call. The promise is what the local cache stores.
    */
-  load(receiver: unknown, _args: ArrayLike<unknown>, keys: ArrayLike<unknown>, count: number, compute: () => unknown): unknown {
+  load(receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, count: number, compute: () => unknown): unknown {
     const key = this.keyOf(receiver, keys, count);
     const cap: LoadCap = { notAfter: Infinity };
-    const promise = this.resolve(key, compute, cap);
+    const promise = this.resolve(key, { compute, args, cap });
     this.caps.set(promise, cap);
     return promise;
   }
 
-  /** The shared entry's expiry, when the promise was answered from the store. */
+  /**
+   * The shared entry's expiry, when the promise was answered from the store;
+   * a computed value's life as the result policy decided it (-Infinity: not
+   * cached), if the cache has one.
+   */
   expiryOf(promise: object): number | undefined {
     const notAfter = this.caps.get(promise)?.notAfter;
     return notAfter === undefined || notAfter === Infinity ? undefined : notAfter;
@@ -140,12 +157,12 @@ export class SharedTier implements AttachedTier {
   }
 
   /** Resolves a local miss through the shared store (see the module comment). */
-  private async resolve(key: string, compute: () => unknown, cap: LoadCap): Promise<unknown> {
+  private async resolve(key: string, call: Call): Promise<unknown> {
     const found = await this.read(key, true);
-    if (found !== undefined && found !== FAILED) return this.hit(found, cap);
+    if (found !== undefined && found !== FAILED) return this.hit(found, call.cap);
     // The read failed (or the breaker is open): do not spend another timeoutMs on the lock.
-    if (this.settings.lock !== undefined && found !== FAILED) return this.computeUnderLock(key, compute, cap);
-    return this.computeAndShare(key, compute);
+    if (this.settings.lock !== undefined && found !== FAILED) return this.computeUnderLock(key, call);
+    return this.computeAndShare(key, call);
   }
 
   /** Background delete (cacheInvalidate): the caller does not wait. */
@@ -187,15 +204,15 @@ export class SharedTier implements AttachedTier {
     }
   }
 
-  private async computeUnderLock(key: string, compute: () => unknown, cap: LoadCap): Promise<unknown> {
+  private async computeUnderLock(key: string, call: Call): Promise<unknown> {
     const { leaseMs, waitMs } = this.settings.lock!;
     const lockKey = lockKeyOf(key);
     const token = lockToken();
     const release = () => this.store.release(lockKey, token);
     const acquire = () => this.store.acquire(lockKey, token, leaseMs);
     let acquired = await acquire();
-    if (acquired === true) return this.computeAsHolder(key, compute, release);
-    if (acquired === FAILED) return this.computeAndShare(key, compute); // store trouble: do not wait on it
+    if (acquired === true) return this.computeAsHolder(key, call, release);
+    if (acquired === FAILED) return this.computeAndShare(key, call); // store trouble: do not wait on it
 
     this.counters.lockWaits++;
     const deadline = Date.now() + waitMs;
@@ -209,34 +226,65 @@ export class SharedTier implements AttachedTier {
       await sleep(Math.min(delay, remaining));
       const found = await this.read(key, false);
       if (found === FAILED) break;
-      if (found !== undefined) return this.hit(found, cap);
+      if (found !== undefined) return this.hit(found, call.cap);
       // Free again: the holder failed, or crashed and its lease ran out. Take over.
       acquired = await acquire();
-      if (acquired === true) return this.computeAsHolder(key, compute, release);
+      if (acquired === true) return this.computeAsHolder(key, call, release);
       if (acquired === FAILED) break;
     }
-    return this.computeAndShare(key, compute);
+    return this.computeAndShare(key, call);
   }
 
-  private async computeAsHolder(key: string, compute: () => unknown, release: () => Promise<unknown>): Promise<unknown> {
+  private async computeAsHolder(key: string, call: Call, release: () => Promise<unknown>): Promise<unknown> {
     this.counters.lockAcquired++;
     let value: unknown;
+    let ttl: number;
     try {
-      value = await this.run(compute);
+      value = await this.run(call.compute);
+      ttl = this.decide(value, call);
     } catch (error) {
-      void release(); // a rejection is not shared: let a waiter take over at once
+      void release(); // a rejection (or a refused value) is not shared: let a waiter take over at once
       throw error;
     }
+    if (ttl === 0) {
+      void release();
+      return value;
+    }
     // Released after the write, so waiters polling the store find the value.
-    const written = this.share(key, value);
+    const written = this.share(key, value, ttl);
     void written.then(release);
     return value;
   }
 
-  private async computeAndShare(key: string, compute: () => unknown): Promise<unknown> {
-    const value = await this.run(compute);
-    void this.share(key, value);
+  private async computeAndShare(key: string, call: Call): Promise<unknown> {
+    const value = await this.run(call.compute);
+    const ttl = this.decide(value, call);
+    if (ttl !== 0) void this.share(key, value, ttl);
     return value;
+  }
+
+  /**
+   * Milliseconds the shared entry of a computed value lives (0: the result
+   * policy refused it: neither shared nor kept locally), and the local
+   * entry's cap when a policy decided its life.
+   */
+  private decide(value: unknown, call: Call): number {
+    if (this.lifetime === undefined) return this.ttl;
+    const ms = this.lifetime(value, call.args);
+    if (ms === 0) {
+      call.cap.notAfter = -Infinity;
+      return 0;
+    }
+    const ttl = this.settings.ttl ?? ms;
+    if (ttl === Infinity) {
+      throw new RangeError(
+        `${this.caller}: option 'ttl' returned Infinity for a value of a cache with option 'shared': shared entries ` +
+          "must expire (return a finite number, or give the tier its own 'ttl')",
+      );
+    }
+    // Never Infinity: a timed local cache reads an Infinity expiry as "still pending".
+    call.cap.notAfter = ms === Infinity ? Number.MAX_VALUE : Date.now() + ms;
+    return ttl;
   }
 
   private run(compute: () => unknown): PromiseLike<unknown> {
@@ -255,7 +303,7 @@ export class SharedTier implements AttachedTier {
    * is shared) and writes in the background. An encode failure is reported;
    * the caller still gets its value.
    */
-  private share(key: string, value: unknown): Promise<unknown> {
+  private share(key: string, value: unknown, ttl: number): Promise<unknown> {
     let text: string;
     try {
       text = this.settings.codec.encode(value);
@@ -264,7 +312,6 @@ export class SharedTier implements AttachedTier {
       this.emit({ type: 'codec-error', key, error });
       return Promise.resolve(FAILED);
     }
-    const ttl = this.ttl;
     const envelope = `${ENVELOPE}${Date.now() + ttl}:${text}`;
     return this.store.set(key, envelope, ttl).then((result) => {
       if (result !== FAILED) this.counters.writes++;

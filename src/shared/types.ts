@@ -67,7 +67,7 @@ export interface SharedOptions {
   namespace: string;
   /** Part of every key: bump it to make all older entries unreachable, without scanning. @default 0 */
   version?: string | number;
-  /** Milliseconds a shared entry lives. @default the cache's `ttl` */
+  /** Milliseconds a shared entry lives. @default the cache's `ttl` (a ttl function: its answer for each value) */
   ttl?: number;
   /** Longest wait for any one store operation, whatever the client does. @default 100 */
   timeoutMs?: number;

@@ -138,7 +138,7 @@ const rows: Row[] = [
     'an unknown option (a typo)',
     () => lruCache(Math.abs, { maxsize: 10 } as never),
     TypeError,
-    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'budget', 'shared', 'scope'",
+    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'shouldCache', 'budget', 'shared', 'scope'",
   ],
   [
     'maxSize of the wrong type',
@@ -156,13 +156,32 @@ const rows: Row[] = [
     'ttl of the wrong type',
     () => lruCache(Math.abs, { ttl: '1s' as never }),
     TypeError,
-    `lruCache: option 'ttl' must be a positive finite number of milliseconds, received "1s" (a string)`,
+    `lruCache: option 'ttl' must be a positive finite number of milliseconds or a function (value, args) => milliseconds, received "1s" (a string)`,
   ],
   [
     'ttl out of range',
     () => lruCache(Math.abs, { ttl: 0 }),
     RangeError,
     "lruCache: option 'ttl' must be a positive finite number of milliseconds, received 0",
+  ],
+  [
+    'a ttl function answering out of range (negative, NaN)',
+    () => lruCache(function load(n: number) { return n; }, { ttl: () => -5 })(1),
+    RangeError,
+    "lruCache 'load': option 'ttl' must return a positive number of milliseconds, Infinity (never expires) or 0 (not cached), received -5",
+  ],
+  [
+    'a ttl function answering something other than a number',
+    () => lruCache(function load(n: number) { return n; }, { ttl: () => '1s' as never })(1),
+    TypeError,
+    `lruCache 'load': option 'ttl' must return a positive number of milliseconds, Infinity (never expires) or 0 (not cached), received "1s" (a string)`,
+  ],
+  ['shouldCache that is not a function', () => lruCache(Math.abs, { shouldCache: true as never }), TypeError, "lruCache: option 'shouldCache' must be a function, received true"],
+  [
+    'shouldCache answering something other than a boolean',
+    () => lruCache(function load(n: number) { return n; }, { shouldCache: (v) => v as never })(1),
+    TypeError,
+    "lruCache 'load': option 'shouldCache' must return a boolean, received 1",
   ],
   ['key that is not a function', () => lruCache(Math.abs, { key: 'id' as never }), TypeError, `lruCache: option 'key' must be a function, received "id" (a string)`],
   [

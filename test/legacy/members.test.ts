@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cached } from '../../src/index.js';
 import { instanceSuite } from '../members/instances.js';
+import { memberPolicySuite } from '../members/policy.js';
 import { memberRequestSuite } from '../members/request.js';
 import { memberSharedSuite } from '../members/shared.js';
 import { memberSuite } from '../members/suite.js';
@@ -9,6 +10,7 @@ memberSuite('legacy');
 instanceSuite();
 memberSharedSuite();
 memberRequestSuite();
+memberPolicySuite();
 
 describe('legacy-only member kinds', () => {
   it('a getter with a setter is refused: the setter could not reset it, wherever @cached is written', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cached, cacheClear, cacheInfo } from '../../src/index.js';
 import { instanceSuite } from '../members/instances.js';
+import { memberPolicySuite } from '../members/policy.js';
 import { memberRequestSuite } from '../members/request.js';
 import { memberSharedSuite } from '../members/shared.js';
 import { memberSuite } from '../members/suite.js';
@@ -76,3 +77,4 @@ describe('standard-only member kinds', () => {
 });
 memberSharedSuite();
 memberRequestSuite();
+memberPolicySuite();
