@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     }
     if (http !== undefined) {
       const file = 'benchmarks/http-heap.svg';
-      const colors = { none: '#9aa0a6', weakmap: '#4285f4', naive: '#d93025', cached: '#e8710a', request: '#188038' } as const;
+      const colors = { none: '#9aa0a6', weakmap: '#4285f4', naive: '#d93025', cached: '#e8710a', context: '#80868b', request: '#188038' } as const;
       const series = http.runs.map((run) => ({
         name: run.mode === 'weakmap' ? 'floor: WeakMap' : httpLabels[run.mode].replace(' module-level', ''),
         points: run.heapMb.map((mb) => mb - run.heapMb[0]!),

@@ -9,12 +9,15 @@
  * hand with module-level WeakMaps (the floor a benchmark compares @cached to);
  * `mode: 'request'` has no service object at all: module-level handler
  * functions cached with scope 'request' (lru-memo/request), each request
- * entered with withRequestScope.
+ * entered with withRequestScope; `mode: 'context'` runs the same functions
+ * uncached inside a bare AsyncLocalStorage.run per request (the cost of a
+ * request context alone, which request scope cannot go below).
  *
  * Run alone: `npx tsx examples/http-service.ts` and try
  * `curl 'http://127.0.0.1:3000/quote?sku=a&region=eu'`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AddressInfo } from 'node:net';
 import { cached, lruCache } from '../src/index.js';
 import { withRequestScope } from '../src/request/index.js';
@@ -186,8 +189,24 @@ const stockOf = lruCache(
 const summaryOf = lruCache((region: string): { region: string } => ({ region }), { scope: 'request' });
 const taxRateOf = lruCache((region: string): number => (region === 'eu' ? 0.2 : 0.07));
 
-/** Which QuoteService the handler creates: @cached, naive, no cache, the hand-written WeakMap floor, or none (request scope). */
-export type ServiceMode = 'cached' | 'naive' | 'none' | 'weakmap' | 'request';
+interface HandlerFunctions {
+  priceOf(sku: string, requestId: number, region: string): number;
+  stockOf(sku: string): Promise<{ sku: string; available: number }>;
+  summaryOf(region: string): { region: string };
+  taxRateOf(region: string): number;
+}
+const requestScoped: HandlerFunctions = { priceOf, stockOf, summaryOf, taxRateOf };
+/** The same functions, uncached: what mode 'context' runs inside a bare request context. */
+const uncached: HandlerFunctions = { priceOf: priceOf.wrapped, stockOf: stockOf.wrapped, summaryOf: summaryOf.wrapped, taxRateOf: taxRateOf.wrapped };
+/** Mode 'context': a request context and nothing else (no cache reads it). */
+const bareContext = new AsyncLocalStorage<object>();
+
+/**
+ * Which QuoteService the handler creates: @cached, naive, no cache, the
+ * hand-written WeakMap floor; or none: handler functions with request scope,
+ * or uncached inside a bare request context.
+ */
+export type ServiceMode = 'cached' | 'naive' | 'none' | 'weakmap' | 'request' | 'context';
 
 /** Starts the service on a free loopback port. */
 export async function startService(options: { mode?: ServiceMode; port?: number } = {}): Promise<RunningService> {
@@ -200,7 +219,13 @@ export async function startService(options: { mode?: ServiceMode; port?: number 
           ? WeakMapQuoteService
           : QuoteService;
   let requestId = 0;
-  const server = createServer(options.mode === 'request' ? withRequestScope(requestHandler) : (request, response) => {
+  const handler =
+    options.mode === 'request'
+      ? withRequestScope((request: IncomingMessage, response: ServerResponse) => functionsHandler(requestScoped, request, response))
+      : options.mode === 'context'
+        ? (request: IncomingMessage, response: ServerResponse) => bareContext.run({}, functionsHandler, uncached, request, response)
+        : undefined;
+  const server = createServer(handler ?? ((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const sku = url.searchParams.get('sku') ?? 'widget';
     const region = url.searchParams.get('region') ?? 'eu';
@@ -222,10 +247,14 @@ export async function startService(options: { mode?: ServiceMode; port?: number 
       .catch((error: unknown) => {
         response.writeHead(500).end(String(error));
       });
-  });
+  }));
 
-  /** Mode 'request': the same answer from request-scoped functions, no service object. */
-  function requestHandler(request: IncomingMessage, response: ServerResponse): void {
+  /** Modes 'request' and 'context': the same answer from handler functions, no service object. */
+  function functionsHandler(
+    { priceOf, stockOf, summaryOf, taxRateOf }: HandlerFunctions,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): void {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const sku = url.searchParams.get('sku') ?? 'widget';
     const region = url.searchParams.get('region') ?? 'eu';
