@@ -6,17 +6,28 @@
  * every copy of the library in the process (ESM and CommonJS builds, two
  * bundles), and a request-scoped cache looks it up at its first call.
  *
- * A context is an object: the caches of a request are records keyed by it in
- * a WeakMap (scope.ts), so they go when the request's context does.
+ * A context is an object that carries the request's caches (`caches`, see
+ * below), so they go when the request's context does.
  */
 
 /** Where the provider lives on `globalThis`. */
 export const CONTEXT_PROVIDER: unique symbol = Symbol.for('lru-memo.request-context.v1') as never;
 
+/**
+ * A request's context as the provider makes it. `caches` belongs to the core
+ * (scope.ts): the request's records, one per request-scoped function, made at
+ * its first call in the request. Kept on the context rather than in a
+ * WeakMap keyed by it, so a request costs one Map, not an ephemeron per cached
+ * function (whose tables the GC must iterate), and goes with the request.
+ */
+export interface RequestContext {
+  caches: Map<object, unknown> | undefined;
+}
+
 /** What `lru-memo/request` installs. */
 export interface ContextProvider {
   /** The context of the request the current call belongs to, or undefined outside any. */
-  current(): object | undefined;
+  current(): RequestContext | undefined;
   /** Runs `fn` in a new request context. */
   run<R>(fn: () => R): R;
 }

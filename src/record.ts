@@ -28,6 +28,13 @@ export const NO_KEYS: readonly unknown[] = Object.freeze([]);
 
 const sameValueZero = (a: unknown, b: unknown) => a === b || (a !== a && b !== b);
 
+/** The first `count` keys as an array of the record's own (a loop: Array.from with a mapper costs a call per key). */
+function copyOf(keys: ArrayLike<unknown>, count: number): unknown[] {
+  const copy = new Array<unknown>(count);
+  for (let i = 0; i < count; i++) copy[i] = keys[i];
+  return copy;
+}
+
 /** How a record's entries are counted into its group's total (scope.ts). */
 export interface RecordAccounting {
   /** The record's entry count changed by `delta` (small records: between 0 and 1). */
@@ -138,7 +145,7 @@ export class InstanceRecord {
       }
       this.drop(accounting); // the LRU of one: the old entry makes room
     }
-    const key = count === 1 ? keys[0] : count === 0 ? NO_KEYS : Array.from({ length: count }, (_, i) => keys[i]);
+    const key = count === 1 ? keys[0] : count === 0 ? NO_KEYS : copyOf(keys, count);
     this.store1(key, value, policy, accounting, expires);
   }
 

@@ -29,7 +29,7 @@ import { Cache, MISS, type Compute, type Tally } from './cache.js';
 import { isObjectLike } from './keys.js';
 import type { Scope } from './options.js';
 import { EntryCounts } from './accounting.js';
-import { installedProvider } from './context.js';
+import { installedProvider, type RequestContext } from './context.js';
 import type { ResultPolicy } from './policy.js';
 import { GROWN, InstanceRecord, NO_KEYS, RecordPolicy, TimedRecord } from './record.js';
 
@@ -68,13 +68,42 @@ class Invalidation {
   }
 }
 
+/** Where a group keeps its records: a WeakMap keyed by receivers, or the request contexts themselves. */
+interface RecordStore {
+  get(target: object): InstanceRecord | undefined;
+  set(target: object, record: InstanceRecord): unknown;
+  delete(target: object): boolean;
+}
+
+/**
+ * The records of a request-scoped group: on each request's context (its
+ * `caches` map, see context.ts), under a key of this store's own. A clear-all
+ * takes a new store, so the old records are no longer found; they go with
+ * their requests.
+ */
+class ContextRecords implements RecordStore {
+  private readonly key = {};
+
+  get(context: object): InstanceRecord | undefined {
+    return (context as RequestContext).caches?.get(this.key) as InstanceRecord | undefined;
+  }
+
+  set(context: object, record: InstanceRecord): void {
+    ((context as RequestContext).caches ??= new Map()).set(this.key, record);
+  }
+
+  delete(context: object): boolean {
+    return (context as RequestContext).caches?.delete(this.key) ?? false;
+  }
+}
+
 export class CacheGroup {
   /** Serves calls without a receiver, and every call with scope 'shared'. */
   readonly unscoped: Cache;
   /** Primitive receivers and primitive scope keys: keys are (scope key, ...keys). Created on first use. */
   keyed: Cache | undefined = undefined;
-  /** Object receivers' (and object scope keys') records. Replaced by clear-all. */
-  records = new WeakMap<object, InstanceRecord>();
+  /** Object receivers' (and object scope keys', and requests') records. Replaced by clear-all. */
+  records: RecordStore;
   readonly policy: RecordPolicy;
 
   /** Record-path counters since the last clear-all (the unscoped and keyed caches count their own). */
@@ -109,8 +138,13 @@ export class CacheGroup {
     /** Options `shouldCache` and `ttl` as a function, if given. */
     readonly results: ResultPolicy | undefined = undefined,
   ) {
+    this.records = this.newRecordStore();
     this.unscoped = this.newCache(budget, undefined);
     this.policy = new RecordPolicy(maxSize, ttl, expiryOf, this.counts, results);
+  }
+
+  private newRecordStore(): RecordStore {
+    return this.scope === 'request' ? new ContextRecords() : new WeakMap();
   }
 
   /** A cache with this group's settings. */
@@ -224,7 +258,7 @@ export class CacheGroup {
     }
     if (!isObjectLike(target)) {
       const keyed = this.keyedCache();
-      const prefixed = [target, ...Array.from({ length: count }, (_, i) => keys[i])];
+      const prefixed = prefixedKeys(target, keys, count);
       const hit = keyed.get(prefixed, count + 1);
       return hit !== MISS ? hit : this.fillKeyed(keyed, compute, receiver, args, keys, count, prefixed);
     }
@@ -315,7 +349,7 @@ export class CacheGroup {
     let removed = this.unscoped.delete(keys, count);
     if (this.keyed !== undefined) {
       for (const first of this.keyed.firstKeys(count + 1)) {
-        removed = this.keyed.delete([first, ...Array.from({ length: count }, (_, i) => keys[i])], count + 1) || removed;
+        removed = this.keyed.delete(prefixedKeys(first, keys, count), count + 1) || removed;
       }
     }
     // Receivers' caches in a budget are reachable through it: they drop the entry now (the budget counts it).
@@ -346,7 +380,7 @@ export class CacheGroup {
   invalidateFor(target: unknown, keys: ArrayLike<unknown>, count: number): boolean {
     if (target === OUTSIDE) return false;
     if (target === UNSCOPED) return this.unscoped.delete(keys, count);
-    if (!isObjectLike(target)) return this.keyed?.delete([target, ...Array.from(keys)], count + 1) ?? false;
+    if (!isObjectLike(target)) return this.keyed?.delete(prefixedKeys(target, keys, count), count + 1) ?? false;
     return this.existingRecordOf(target)?.delete(keys, count, this.counts) ?? false;
   }
 
@@ -354,7 +388,7 @@ export class CacheGroup {
   containsFor(target: unknown, keys: ArrayLike<unknown>, count: number): boolean {
     if (target === OUTSIDE) return false;
     if (target === UNSCOPED) return this.unscoped.has(keys, count);
-    if (!isObjectLike(target)) return this.keyed?.has([target, ...Array.from(keys)], count + 1) ?? false;
+    if (!isObjectLike(target)) return this.keyed?.has(prefixedKeys(target, keys, count), count + 1) ?? false;
     return this.existingRecordOf(target)?.has(keys, count) ?? false;
   }
 
@@ -409,7 +443,7 @@ export class CacheGroup {
     this.keyed?.clear();
     // Records are detached wholesale; those in a budget also give their room back now.
     for (const cache of this.budgetedRecordCaches()) cache.clear();
-    this.records = new WeakMap();
+    this.records = this.newRecordStore();
     this.counts.clear();
     this.hits = this.misses = this.pendingHits = this.outside = 0;
     this.stamp++;
@@ -430,4 +464,12 @@ export class CacheGroup {
 function hasObject(keys: ArrayLike<unknown>, count: number): boolean {
   for (let i = 0; i < count; i++) if (isObjectLike(keys[i])) return true;
   return false;
+}
+
+/** The keyed cache's key list for a call: the scope key (or primitive receiver), then the call's keys. */
+function prefixedKeys(first: unknown, keys: ArrayLike<unknown>, count: number): unknown[] {
+  const prefixed = new Array<unknown>(count + 1);
+  prefixed[0] = first;
+  for (let i = 0; i < count; i++) prefixed[i + 1] = keys[i];
+  return prefixed;
 }

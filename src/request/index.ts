@@ -5,10 +5,10 @@
  * A cache made with `scope: 'request'` keeps one small cache per request:
  * created at the request's first call, reached through the request's context
  * (node:async_hooks AsyncLocalStorage, so every await, timer and callback of
- * the request sees it), held in a WeakMap keyed by that context, and gone
- * when the request is. Concurrent requests never see each other's entries; a
- * call started in a request and finishing after its response stores in that
- * request's cache only. Outside any request, such a cache runs the function
+ * the request sees it), held by that context, and gone when the request is.
+ * Concurrent requests never see each other's entries; a call started in a
+ * request and finishing after its response stores in that request's cache
+ * only. Outside any request, such a cache runs the function
  * uncached, and `requestStats(fn).outside` counts those calls.
  *
  * Importing this module installs the context provider the core looks up
@@ -17,15 +17,17 @@
  * @packageDocumentation
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CONTEXT_PROVIDER, installedProvider, type ContextProvider } from '../context.js';
+import { CONTEXT_PROVIDER, installedProvider, type ContextProvider, type RequestContext as CoreContext } from '../context.js';
 import { describe } from '../describe.js';
 import { groupOf } from '../wrap.js';
 
 /**
- * A request's context: what the request's caches are keyed by (its identity
- * is the point). The number only names it in a heap snapshot.
+ * A request's context: it carries the request's caches (the core fills
+ * `caches` at the request's first cached call). The number only names it in
+ * a heap snapshot.
  */
-class RequestContext {
+class RequestContext implements CoreContext {
+  caches: Map<object, unknown> | undefined = undefined;
   constructor(readonly request: number) {}
 }
 
