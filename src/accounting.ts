@@ -114,12 +114,14 @@ export class EntryCounts implements RecordAccounting {
 
   /** A small record's entry count changed: it stores (+1) or drops (-1) its entry. */
   counted(record: InstanceRecord, delta: number): void {
-    this.cohortOf(record).tally.add(delta);
+    const tally = ((record.accounting as Cohort | undefined) ?? this.join(record)).tally;
+    tally.entries += delta;
+    if (tally.generation === this.generation) this.size += delta;
   }
 
   /** The tally a growing record's full cache counts its entries by: its cohort's. */
   tallyForGrowth(record: InstanceRecord): Tally {
-    return this.cohortOf(record).tally;
+    return ((record.accounting as Cohort | undefined) ?? this.join(record)).tally;
   }
 
   /** Whether `tally` counts for these counts (a budget's cache: is it one of this group's records?). */
@@ -147,31 +149,35 @@ export class EntryCounts implements RecordAccounting {
   }
 
   /**
-   * The record's cohort. The first time, it joins the current one, or a new
-   * one when that is full: of its own while few records await collection,
-   * shared by up to COHORT_SIZE beyond (see the module comment).
+   * A record's first count: it joins the open cohort, or a new one (see
+   * `newCohort`). Runs once per record, on every instance's first call, so it
+   * is kept small enough for V8 to inline; the rare work is in `newCohort`.
    */
-  private cohortOf(record: InstanceRecord): Cohort {
-    const joined = record.accounting as Cohort | undefined;
-    if (joined !== undefined) return joined;
-    let cohort = this.cohort;
-    if (cohort === undefined) {
-      cohort = new Cohort(new CohortTally(this, this.generation));
-      collectedCohorts.register(cohort, cohort.tally);
-      if (this.awaiting >= EXACT_LIMIT) {
-        // Open to the next records, until it is full or the next full GC.
-        if (!this.listed) {
-          armCanary();
-          openCohorts.push(this);
-          this.listed = true;
-        }
-        this.cohort = cohort;
-      }
-    }
+  private join(record: InstanceRecord): Cohort {
+    const cohort = this.cohort ?? this.newCohort();
     // A full cohort is let go at once: held by its records alone, it goes when they do.
     if (++cohort.tally.members === COHORT_SIZE) this.cohort = undefined;
     this.awaiting++;
     record.accounting = cohort;
+    return cohort;
+  }
+
+  /**
+   * A cohort for the next record: of its own while few records await
+   * collection (not kept open), shared by up to COHORT_SIZE beyond (kept
+   * open until full or the next full GC; see the module comment).
+   */
+  private newCohort(): Cohort {
+    const cohort = new Cohort(new CohortTally(this, this.generation));
+    collectedCohorts.register(cohort, cohort.tally);
+    if (this.awaiting >= EXACT_LIMIT) {
+      if (!this.listed) {
+        armCanary();
+        openCohorts.push(this);
+        this.listed = true;
+      }
+      this.cohort = cohort;
+    }
     return cohort;
   }
 }
