@@ -1,7 +1,8 @@
 /**
  * Talking to the store without ever being hurt by it. Every operation is
- * raced against `timeoutMs` (a client's own timeouts do not bound a frozen
- * server), never rejects, and answers FAILED when the store threw, rejected,
+ * raced against `timeoutMs` of a running event loop (a client's own timeouts
+ * do not bound a frozen server; a pause of this process is not the store's
+ * fault: see storeDeadline), never rejects, and answers FAILED when the store threw, rejected,
  * timed out, or the breaker is open. Failures are counted, reported and fed
  * to the breaker.
  */
@@ -14,6 +15,60 @@ export const FAILED: unique symbol = Symbol('lru-memo.store-failed');
 export type Failed = typeof FAILED;
 
 const TIMED_OUT: unique symbol = Symbol('lru-memo.timed-out');
+
+/** A timer this much later than due means the event loop stalled while the store was asked. */
+const STALL_MS = 20;
+
+/**
+ * Resolves TIMED_OUT once the store has had `timeoutMs` of a running event
+ * loop to answer; `cancel` stops it. A pause of the loop (a long GC, a slow
+ * handler) must not count against the store: its replies sit unread in the
+ * socket until the loop runs again, and every operation in flight would
+ * "time out" in the same millisecond while the store is healthy, opening
+ * the breaker. So a timer that fires on time declares the timeout only after
+ * the loop's next I/O phase (a setImmediate runs after it, so replies read
+ * there settle first), and a timer that fires late (the loop stalled) gives
+ * the store a fresh `timeoutMs` from now, once: a frozen store is still given
+ * up on, within the stall plus twice `timeoutMs`.
+ */
+function storeDeadline(timeoutMs: number): { expired: Promise<typeof TIMED_OUT>; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let immediate: ReturnType<typeof setTimeout> | undefined;
+  let extended = false;
+  const expired = new Promise<typeof TIMED_OUT>((resolve) => {
+    const arm = () => {
+      // Date, not performance: fake timers fake Date with setTimeout in every configuration; a wall-clock
+      // step read as a stall only grants the one extra window.
+      const due = Date.now() + timeoutMs;
+      timer = setTimeout(() => {
+        if (!extended && Date.now() - due > STALL_MS) {
+          extended = true;
+          arm();
+        } else {
+          immediate = afterIo(() => resolve(TIMED_OUT));
+        }
+      }, timeoutMs);
+    };
+    arm();
+  });
+  return {
+    expired,
+    cancel: () => {
+      clearTimeout(timer);
+      if (immediate !== undefined) cancelAfterIo(immediate);
+    },
+  };
+}
+
+/** Runs `fn` after the event loop's next I/O phase (setImmediate; a zero timer where there is none). */
+function afterIo(fn: () => void): ReturnType<typeof setTimeout> {
+  return (typeof setImmediate === 'function' ? setImmediate(fn) : setTimeout(fn, 0)) as ReturnType<typeof setTimeout>;
+}
+
+function cancelAfterIo(handle: ReturnType<typeof setTimeout>): void {
+  if (typeof clearImmediate === 'function') clearImmediate(handle as unknown as ReturnType<typeof setImmediate>);
+  clearTimeout(handle);
+}
 
 /** The counters this module moves (part of the tier's counters). */
 export interface StoreCounters {
@@ -87,13 +142,10 @@ export class GuardedStore {
       return FAILED;
     }
     this.lastKey = key;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(resolve, this.timeoutMs, TIMED_OUT);
-    });
+    const deadline = storeDeadline(this.timeoutMs);
     try {
       // then(run): a store method that throws synchronously becomes a rejection.
-      const result = await Promise.race([Promise.resolve().then(run), timeout]);
+      const result = await Promise.race([Promise.resolve().then(run), deadline.expired]);
       if (result === TIMED_OUT) {
         this.fail('storeTimeouts', { type: 'store-timeout', operation, key });
         return FAILED;
@@ -104,7 +156,7 @@ export class GuardedStore {
       this.fail('storeErrors', { type: 'store-error', operation, key, error });
       return FAILED;
     } finally {
-      clearTimeout(timer);
+      deadline.cancel();
     }
   }
 

@@ -129,6 +129,32 @@ describe('when Redis fails', () => {
     return durations;
   }
 
+  it('a healthy server and this process paused for 300 ms with 50 calls in flight: no timeout, the breaker stays closed', async () => {
+    const events: SharedEvent[] = [];
+    const f = lruCache(async (n: number) => ({ n }), {
+      ttl: 60_000,
+      shared: sharedTier({
+        store: redisStore(client),
+        namespace: freshNamespace(),
+        timeoutMs,
+        breaker: { failures: 3, cooldownMs: 5_000 },
+        onEvent: (e) => events.push(e),
+      }),
+    });
+    await f(-1); // connected and warm
+    const calls = Array.from({ length: 50 }, (_, n) => f(n));
+    // The commands go out, Redis answers at once; this process does not read the answers for 300 ms
+    // (a long GC or a slow handler): three times timeoutMs.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const pausedUntil = performance.now() + 3 * timeoutMs;
+    while (performance.now() < pausedUntil) {
+      // busy: the event loop is blocked
+    }
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 50 }, (_, n) => ({ n })));
+    expect(sharedStats(f)).toMatchObject({ storeTimeouts: 0, storeErrors: 0, breakerOpenings: 0, breakerOpen: false });
+    expect(events.filter((e) => e.type === 'store-timeout')).toEqual([]);
+  });
+
   it('the server SIGKILLed mid-run: every call completes in time, errors are counted, sharing resumes after a restart', async () => {
     const local = await RedisServer.start();
     const localClient = await connectedClient(local.port);

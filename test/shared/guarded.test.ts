@@ -386,3 +386,73 @@ describe('GuardedStore.acquire abandoned at the timeout', () => {
     expect(store.release).not.toHaveBeenCalled();
   });
 });
+
+describe('GuardedStore: a pause of this process is not the store\'s fault', () => {
+  /**
+   * A pause of the event loop (a long GC, a slow handler) of `ms`: the clock
+   * jumps ahead of the timers, so the next one to fire fires that late.
+   * (vi.setSystemTime would move the timers with the clock.)
+   */
+  let paused = 0;
+  function pause(ms: number): void {
+    paused += ms;
+  }
+  beforeEach(() => {
+    paused = 0;
+    const fakeNow = Date.now.bind(Date);
+    vi.spyOn(Date, 'now').mockImplementation(() => fakeNow() + paused);
+  });
+
+  it('a timer that fires late gives the store a fresh window: an answer read in it is a success', async () => {
+    const store = makeStore();
+    const answer = deferred<string>();
+    store.get.mockImplementation(() => answer.promise);
+    const { guarded, counters } = setup(FAILURES, store);
+    let settled: unknown = 'pending';
+    void guarded.get('k').then((value) => (settled = value));
+    await flush();
+    pause(3 * TIMEOUT_MS);
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS); // the timer fires, 300 ms late
+    await flush();
+    expect(settled).toBe('pending');
+    answer.resolve('here'); // the reply, read once the loop runs again
+    await flush();
+    expect(settled).toBe('here');
+    expect(counters).toStrictEqual({ storeErrors: 0, storeTimeouts: 0, bypassed: 0, breakerOpenings: 0 });
+  });
+
+  it('a store that does not answer in the fresh window either times out: one window more, never two', async () => {
+    const store = makeStore();
+    store.get.mockImplementation(() => new Promise(() => {}));
+    const { guarded, counters, events } = setup(FAILURES, store);
+    let settled: unknown = 'pending';
+    void guarded.get('frozen').then((value) => (settled = value));
+    await flush();
+    pause(3 * TIMEOUT_MS);
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS); // late: a fresh window
+    await flush();
+    expect(settled).toBe('pending');
+    pause(3 * TIMEOUT_MS); // stalled again: no third window
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
+    await flush();
+    expect(settled).toBe(FAILED);
+    expect(counters.storeTimeouts).toBe(1);
+    expect(events).toStrictEqual([{ type: 'store-timeout', operation: 'get', key: 'frozen' }]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('on time, the timeout waits for the I/O phase: an answer delivered there is a success', async () => {
+    const store = makeStore();
+    const answer = deferred<string>();
+    store.get.mockImplementation(() => answer.promise);
+    const { guarded, counters } = setup(FAILURES, store);
+    let settled: unknown = 'pending';
+    void guarded.get('k').then((value) => (settled = value));
+    await flush();
+    vi.advanceTimersByTime(TIMEOUT_MS); // the timer fires on time; the timeout is declared after I/O
+    answer.resolve('read in the same turn');
+    await flush();
+    expect(settled).toBe('read in the same turn');
+    expect(counters.storeTimeouts).toBe(0);
+  });
+});
