@@ -134,10 +134,11 @@ outage.push(await phase('Redis frozen (SIGSTOP)', 25));
 server.thaw();
 await sleep(1100);
 outage.push(await phase('Redis thawed', 15));
-line(table(['phase', 'calls', 'slowest call', 'shared writes', 'store failures', 'skipped (breaker)', 'breaker'], outage));
+line(table(['phase', 'calls', 'slowest call', 'shared writes', 'store failures', 'skipped', 'breaker'], outage));
 line(`\n   events: ${[...new Set(events)].map((type) => `${type} x${events.filter((e) => e === type).length}`).join(', ')}`);
-line('   No call failed and none waited longer than timeoutMs plus the computation; after a few failures the');
-line('   breaker stopped sending commands to the dead or frozen server, and sharing resumed on its own.');
+line('   No call failed and none waited longer than timeoutMs plus the computation. Killed, the client knew it');
+line('   had lost Redis and every command was skipped at once; frozen, after a few timeouts the breaker stopped');
+line('   sending commands. Sharing resumed on its own both times.');
 
 client.destroy();
 await server.stop();

@@ -55,10 +55,15 @@ export class RedisServer {
   ) {}
 
   static async start(binary = findRedisServer()): Promise<RedisServer> {
-    if (binary === undefined) throw new Error('redis-server is not installed');
-    const server = new RedisServer(binary, await freePort());
+    const server = await RedisServer.reserve(binary);
     await server.launch();
     return server;
+  }
+
+  /** A server on a free port that is not started yet (`launch()` starts it): Redis down at boot. */
+  static async reserve(binary = findRedisServer()): Promise<RedisServer> {
+    if (binary === undefined) throw new Error('redis-server is not installed');
+    return new RedisServer(binary, await freePort());
   }
 
   get url(): string {

@@ -21,6 +21,11 @@ export interface RedisCommandClient {
   sendCommand(args: string[]): Promise<unknown>;
   on?(event: 'error', listener: (error: unknown) => void): unknown;
   listenerCount?(event: 'error'): number;
+  /** node-redis: whether the client is connected and answering; the tier skips Redis while it is false. */
+  readonly isReady?: boolean;
+  /** node-redis: false until `connect()` is called, and again after a failed first connect. */
+  readonly isOpen?: boolean;
+  connect?(): Promise<unknown>;
 }
 
 /**
@@ -40,12 +45,48 @@ export interface RedisStoreOptions {
   onClientError?: (error: unknown) => void;
 }
 
+/** The first retry of a failed first connection waits this long, doubling up to LONGEST_RETRY_MS. */
+const FIRST_RETRY_MS = 100;
+const LONGEST_RETRY_MS = 1000;
+
+/**
+ * Connects a client nobody has connected, in the background, and keeps
+ * trying until a connection is made: a service that boots while Redis is down
+ * starts at once (its calls compute locally) and begins sharing by itself
+ * once Redis answers. After a first connection, the client's own
+ * `reconnectStrategy` takes over; before it, a failed `connect()` leaves a
+ * node-redis client closed for good, so retrying is this loop's job. The
+ * retry timer never keeps the process alive.
+ */
+function connectInBackground(client: RedisCommandClient): void {
+  let delay = FIRST_RETRY_MS;
+  const attempt = (): void => {
+    if (client.isOpen !== false) return; // connecting, connected, or retrying on its own
+    client.connect!().then(
+      () => {},
+      () => {
+        const timer = setTimeout(attempt, delay);
+        (timer as { unref?: () => void }).unref?.();
+        delay = Math.min(delay * 2, LONGEST_RETRY_MS);
+      },
+    );
+  };
+  attempt();
+}
+
 /** Deletes the lock only if it still holds this holder's token (compare-and-delete, atomic in Redis). */
 const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 /**
  * A shared store on Redis (or Valkey) through a node-redis client: values with
  * `SET ... PX`, the lock with `SET ... NX PX` and a compare-and-delete script.
+ *
+ * Pass the client without connecting it: `redisStore` attaches its error
+ * listener first, connects in the background and keeps trying until Redis
+ * answers, so a service boots and serves (computing locally) while Redis is
+ * down, and starts sharing by itself once it is up. While the client is not
+ * ready, the tier skips Redis at once (counted as `bypassed`). A client you
+ * connected yourself is used as it is.
  *
  * Recommended client settings, so a down Redis fails fast instead of queueing
  * commands: `disableOfflineQueue: true`, a `socket.connectTimeout`, and a
@@ -60,7 +101,7 @@ const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return red
  * import { redisStore } from 'lru-memo/redis';
  *
  * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
- * await client.connect();
+ * // No `await client.connect()`: redisStore connects in the background (a boot with Redis down does not wait).
  * const getUser = lruCache(fetchUser, {
  *   ttl: 60_000,
  *   shared: sharedTier({ store: redisStore(client), namespace: 'users', lock: { leaseMs: 10_000, waitMs: 2_000 } }),
@@ -73,9 +114,12 @@ export function redisStore(client: RedisCommandClient, options: RedisStoreOption
   if (options.onClientError !== undefined && typeof options.onClientError !== 'function') {
     throw new TypeError(`redisStore: option 'onClientError' must be a function, received ${describe(options.onClientError)}`);
   }
+  // The listener goes on before any connection attempt: node-redis emits a connection failure as an 'error'
+  // event, which crashes the process when nobody listens.
   if (typeof client.on === 'function' && client.listenerCount?.('error') === 0) {
     client.on('error', options.onClientError ?? (() => {}));
   }
+  if (client.isOpen === false && typeof client.connect === 'function') connectInBackground(client);
   const send = (args: string[]) => client.sendCommand(args);
   const ms = (value: number) => String(Math.max(1, Math.ceil(value)));
   return {
@@ -84,5 +128,6 @@ export function redisStore(client: RedisCommandClient, options: RedisStoreOption
     delete: (key) => send(['DEL', key]),
     acquire: async (key, token, leaseMs) => (await send(['SET', key, token, 'NX', 'PX', ms(leaseMs)])) === 'OK',
     release: (key, token) => send(['EVAL', RELEASE_SCRIPT, '1', key, token]),
+    ready: () => client.isReady !== false,
   };
 }

@@ -3,8 +3,8 @@
  * raced against `timeoutMs` of a running event loop (a client's own timeouts
  * do not bound a frozen server; a pause of this process is not the store's
  * fault: see storeDeadline), never rejects, and answers FAILED when the store threw, rejected,
- * timed out, or the breaker is open. Failures are counted, reported and fed
- * to the breaker.
+ * timed out, or the breaker is open, or the store says it is not ready.
+ * Failures are counted, reported and fed to the breaker.
  */
 import { isThenable } from '../async.js';
 import { Breaker } from './breaker.js';
@@ -137,7 +137,9 @@ export class GuardedStore {
   }
 
   private async use(operation: Operation, key: string, run: () => unknown): Promise<unknown> {
-    if (!this.breaker.allows()) {
+    // A store that knows it is offline is skipped without a wait, and without feeding the breaker: its state is
+    // known, not suspected, and sharing should resume the moment it is back, not after a cooldown.
+    if (this.offline() || !this.breaker.allows()) {
       this.counters.bypassed++;
       return FAILED;
     }
@@ -157,6 +159,15 @@ export class GuardedStore {
       return FAILED;
     } finally {
       deadline.cancel();
+    }
+  }
+
+  /** Whether the store says it cannot answer now (a `ready()` that throws says nothing). */
+  private offline(): boolean {
+    try {
+      return this.store.ready?.() === false;
+    } catch {
+      return false;
     }
   }
 

@@ -32,7 +32,7 @@ export type { SharedEvent, SharedOptions, SharedStats, SharedStore } from './typ
  * import { redisStore } from 'lru-memo/redis';
  *
  * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
- * await client.connect();
+ * // redisStore connects it in the background: a boot with Redis down does not wait or crash.
  * const getUser = lruCache(fetchUser, {
  *   ttl: 60_000,
  *   shared: sharedTier({ store: redisStore(client), namespace: 'users', lock: { leaseMs: 10_000, waitMs: 2_000 } }),

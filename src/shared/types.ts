@@ -25,6 +25,13 @@ export interface SharedStore {
   acquire?(key: string, token: string, leaseMs: number): unknown;
   /** Deletes `key` only if it still holds `token` (compare-and-delete). */
   release?(key: string, token: string): unknown;
+  /**
+   * False while the store knows it cannot answer (a client that is not
+   * connected): operations are skipped at once, counted as `bypassed`,
+   * without waiting for `timeoutMs` or counting towards the breaker, and
+   * resume as soon as it answers true again. `redisStore` provides it.
+   */
+  ready?(): boolean;
 }
 
 /**
@@ -125,7 +132,7 @@ export interface SharedStats {
   readonly storeTimeouts: number;
   /** Values that could not be encoded, and entries that could not be decoded. */
   readonly codecErrors: number;
-  /** Store operations skipped because the breaker was open. */
+  /** Store operations skipped because the breaker was open, or the store said it was not ready (not connected). */
   readonly bypassed: number;
   /** Times the breaker opened. */
   readonly breakerOpenings: number;

@@ -456,3 +456,32 @@ describe('GuardedStore: a pause of this process is not the store\'s fault', () =
     expect(counters.storeTimeouts).toBe(0);
   });
 });
+
+describe('GuardedStore: a store that says it is not ready', () => {
+  it('is skipped at once (bypassed), without a wait, a failure or a breaker opening; used again once ready', async () => {
+    let ready = false;
+    const store = { ...makeStore(), ready: vi.fn(() => ready) };
+    const { guarded, counters, events } = setup(1, store);
+    for (const operation of OPERATIONS) expect(await run(guarded, operation)).toBe(FAILED);
+    expect(counters).toStrictEqual({ storeErrors: 0, storeTimeouts: 0, bypassed: 5, breakerOpenings: 0 });
+    expect(events).toStrictEqual([]);
+    expect(guarded.breakerOpen).toBe(false);
+    for (const operation of OPERATIONS) expect(store[operation]).not.toHaveBeenCalled();
+    ready = true;
+    store.get.mockImplementation(() => 'value');
+    expect(await guarded.get('k')).toBe('value');
+  });
+
+  it('a ready() that throws says nothing: the store is used', async () => {
+    const store = {
+      ...makeStore(),
+      ready: () => {
+        throw new Error('no idea');
+      },
+    };
+    store.get.mockImplementation(() => 'value');
+    const { guarded, counters } = setup(FAILURES, store);
+    expect(await guarded.get('k')).toBe('value');
+    expect(counters.bypassed).toBe(0);
+  });
+});

@@ -17,6 +17,12 @@ export class MemoryStore implements Required<SharedStore> {
   readonly calls = { get: 0, set: 0, delete: 0, acquire: 0, release: 0 };
   /** Delay added to every answered operation, in ms. */
   latencyMs = 0;
+  /** What `ready()` answers: false plays a client that is not connected. */
+  online = true;
+
+  ready(): boolean {
+    return this.online;
+  }
 
   private async answer<T>(operation: keyof MemoryStore['calls'], key: string, run: () => T): Promise<T> {
     this.calls[operation]++;
