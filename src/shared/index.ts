@@ -19,10 +19,14 @@ export type { SharedEvent, SharedOptions, SharedStats, SharedStore } from './typ
 
 /**
  * A tier shared by every process, for option `shared` of `lruCache` and
- * `@cached`. Each function or member it is given to gets its own keys
- * (`namespace:v<version>:<name>[<scope>](<arguments>)`) and counters.
- * Options are checked here; the cache it is attached to must have a `ttl`, and
- * a member must be scoped by a primitive (or `'shared'`), checked at wrap time.
+ * `@cached`: one function or member, whose shared keys are
+ * `namespace:v<version>:<name>[<scope>](<arguments>)`. The namespace (and
+ * option `name`, if given) identify the function in every process: never the
+ * function's own name, which a minifier changes. So a tier serves one
+ * function: given to a second function of another name, it throws (make one
+ * tier per function). Options are checked here; the cache it is attached to
+ * must have a `ttl`, and a member must be scoped by a primitive (or
+ * `'shared'`), checked at wrap time.
  *
  * @throws TypeError or RangeError naming the option, the rule and the value received
  * @example
@@ -40,10 +44,20 @@ export type { SharedEvent, SharedOptions, SharedStats, SharedStore } from './typ
  */
 export function sharedTier(options: SharedOptions): Tier {
   const settings = readSharedOptions(options);
+  /** The function this tier serves, by name (the same function may be wrapped again: a class made twice). */
+  let serving: string | undefined;
   return Object.freeze({
     [TIER_BRAND]: true as const,
     attach(context: TierContext) {
       checkAttachment(context);
+      if (serving !== undefined && serving !== context.name) {
+        throw new TypeError(
+          `${context.label}: this sharedTier() already serves '${serving}', and its keys ('${settings.namespace}:` +
+            `v${settings.version}:${settings.name}(...)') do not name the function: give each function a sharedTier() ` +
+            'of its own, with its own namespace or name',
+        );
+      }
+      serving = context.name;
       return new SharedTier(settings, context);
     },
   });

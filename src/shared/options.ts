@@ -20,6 +20,8 @@ import type { SharedEvent, SharedStore } from './types.js';
 export interface SharedSettings {
   readonly store: SharedStore;
   readonly namespace: string;
+  /** Option `name`: the function's name in the shared keys ('' when not given; never the function's own name). */
+  readonly name: string;
   readonly version: string;
   /** Milliseconds a shared entry lives; undefined: the cache's own ttl. */
   readonly ttl: number | undefined;
@@ -35,7 +37,7 @@ export const DEFAULT_TIMEOUT_MS = 100;
 export const DEFAULT_BREAKER_FAILURES = 5;
 export const DEFAULT_BREAKER_COOLDOWN_MS = 5000;
 
-const KNOWN = ['store', 'namespace', 'version', 'ttl', 'timeoutMs', 'lock', 'codec', 'breaker', 'onEvent'];
+const KNOWN = ['store', 'namespace', 'name', 'version', 'ttl', 'timeoutMs', 'lock', 'codec', 'breaker', 'onEvent'];
 
 const CALLER = 'sharedTier';
 const top: OptionPath = { caller: CALLER, prefix: '' };
@@ -63,9 +65,12 @@ export function readSharedOptions(value: unknown): SharedSettings {
     ['get', 'set', 'delete'],
     'a store with get, set and delete methods (a Keyv instance, or redisStore(client) from lru-memo/redis)',
   );
-  const { namespace, version } = given;
+  const { namespace, name, version } = given;
   if (typeof namespace !== 'string' || namespace === '') {
     throw new TypeError(`${CALLER}: option 'namespace' must be a non-empty string, received ${describe(namespace)}`);
+  }
+  if (name !== undefined && (typeof name !== 'string' || name === '')) {
+    throw new TypeError(`${CALLER}: option 'name' must be a non-empty string, received ${describe(name)}`);
   }
   if (version !== undefined && typeof version !== 'string' && !(typeof version === 'number' && Number.isFinite(version))) {
     throw new TypeError(`${CALLER}: option 'version' must be a string or a finite number, received ${describe(version)}`);
@@ -75,6 +80,7 @@ export function readSharedOptions(value: unknown): SharedSettings {
   return {
     store,
     namespace,
+    name: name ?? '',
     version: version === undefined ? '0' : String(version),
     ttl: given.ttl === undefined ? undefined : readMilliseconds(top, 'ttl', given.ttl),
     timeoutMs: readMilliseconds(top, 'timeoutMs', given.timeoutMs, DEFAULT_TIMEOUT_MS),

@@ -105,7 +105,8 @@ export class SharedTier implements AttachedTier {
     this.scope = typeof context.scope === 'function' ? (context.scope as (self: unknown) => unknown) : undefined;
     this.customKey = context.customKey;
     this.lifetime = context.lifetime;
-    this.prefix = keyPrefix(settings.namespace, settings.version, context.name);
+    // Never the function's own name: a minifier renames it, and differently built processes would not share.
+    this.prefix = keyPrefix(settings.namespace, settings.version, settings.name);
     this.store = new GuardedStore(
       settings.store,
       settings.timeoutMs,

@@ -70,8 +70,19 @@ export interface SharedEvent {
 export interface SharedOptions {
   /** The store shared by every process. */
   store: SharedStore;
-  /** Prefix of every key of this function; pick one per function or member. */
+  /**
+   * Prefix of every key of this function: with `name`, what identifies the
+   * function in every process (its own name is never used: a minifier
+   * changes it). One per function or member.
+   */
   namespace: string;
+  /**
+   * The function's name in its keys (`namespace:v<version>:<name>(...)`), for a
+   * namespace shared by several functions, each with its own tier.
+   * `name: 'loadUser'` keeps the keys of lru-memo versions that used the
+   * function's own name. @default '' (the namespace alone)
+   */
+  name?: string;
   /** Part of every key: bump it to make all older entries unreachable, without scanning. @default 0 */
   version?: string | number;
   /** Milliseconds a shared entry lives. @default the cache's `ttl` (a ttl function: its answer for each value) */

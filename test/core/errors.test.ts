@@ -70,7 +70,7 @@ const store = { get() {}, set() {}, delete() {} };
 const one = async () => 1;
 
 const tier = sharedTier({ store, namespace: 'n' });
-const KNOWN_SHARED = "'store', 'namespace', 'version', 'ttl', 'timeoutMs', 'lock', 'codec', 'breaker', 'onEvent'";
+const KNOWN_SHARED = "'store', 'namespace', 'name', 'version', 'ttl', 'timeoutMs', 'lock', 'codec', 'breaker', 'onEvent'";
 class Opts {
   maxSize = 3;
 }
@@ -118,6 +118,17 @@ const rows: Row[] = [
     "sharedTier: option 'store' must be a store with get, set and delete methods (a Keyv instance, or redisStore(client) from lru-memo/redis); its 'delete' is undefined",
   ],
   ['an empty `namespace`', () => sharedTier({ store, namespace: '' }), TypeError, `sharedTier: option 'namespace' must be a non-empty string, received "" (a string)`],
+  ['a `name` that is not a non-empty string', () => sharedTier({ store, namespace: 'n', name: 5 as never }), TypeError, "sharedTier: option 'name' must be a non-empty string, received 5"],
+  [
+    'one `sharedTier()` given to two functions',
+    () => {
+      const tier = sharedTier({ store, namespace: 'n' });
+      lruCache(async function getUser() {}, { ttl: 1, shared: tier });
+      lruCache(async function getOrder() {}, { ttl: 1, shared: tier });
+    },
+    TypeError,
+    "lruCache 'getOrder': this sharedTier() already serves 'getUser', and its keys ('n:v0:(...)') do not name the function: give each function a sharedTier() of its own, with its own namespace or name",
+  ],
   ['`version` that is not a string or number', () => sharedTier({ store, namespace: 'n', version: {} as never }), TypeError, "sharedTier: option 'version' must be a string or a finite number, received an object"],
   ['`timeoutMs` out of range', () => sharedTier({ store, namespace: 'n', timeoutMs: 0 }), RangeError, "sharedTier: option 'timeoutMs' must be a positive finite number of milliseconds, received 0"],
   [

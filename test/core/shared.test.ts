@@ -109,7 +109,7 @@ describe('sharing between processes', () => {
     expect(store.valueKeys()).toHaveLength(2);
   });
 
-  it('the function name and the scope key are part of the key; option key replaces the arguments', async () => {
+  it("the namespace and option name identify the function, never its own name; option key replaces the arguments", async () => {
     const store = new MemoryStore();
     const byId = lruCache(async function profile(user: { id: number }) { return user.id; }, {
       ttl: 1000,
@@ -117,8 +117,38 @@ describe('sharing between processes', () => {
       shared: sharedTier({ store, namespace: 'p' }),
     });
     await byId({ id: 7 });
+    const named = lruCache(async function profile(id: number) { return id; }, { ttl: 1000, shared: sharedTier({ store, namespace: 'q', name: 'profile' }) });
+    await named(7);
     await sleep(5);
-    expect(store.valueKeys()).toEqual(['p:v0:profile(n7)']);
+    expect(store.valueKeys().sort()).toEqual(['p:v0:(n7)', 'q:v0:profile(n7)']);
+  });
+
+  it('processes built differently (one minified) share: the function\'s own name is not in the key', async () => {
+    const store = new MemoryStore();
+    let runs = 0;
+    const body = async (n: number) => (runs++, n * 2);
+    const unminified = lruCache(Object.defineProperty(body, 'name', { value: 'loadInvoiceTotals' }), {
+      ttl: 1000,
+      shared: sharedTier({ store, namespace: 'billing' }),
+    });
+    await unminified(5);
+    await sleep(5);
+    const minified = lruCache(async function IX(n: number) { return (runs++, n * 2); }, { ttl: 1000, shared: sharedTier({ store, namespace: 'billing' }) });
+    expect(await minified(5)).toBe(10);
+    expect(runs).toBe(1);
+    expect(sharedStats(minified)).toMatchObject({ sharedHits: 1, computations: 0 });
+  });
+
+  it('a tier serves one function: given to another, it throws at wrap time; the same function wrapped again is fine', () => {
+    const tier = sharedTier({ store: new MemoryStore(), namespace: 'one' });
+    lruCache(async function getUser(id: number) { return id; }, { ttl: 1000, shared: tier });
+    lruCache(async function getUser(id: number) { return id + 0; }, { ttl: 1000, shared: tier }); // a class made twice, a test's second process
+    expect(() => lruCache(async function getOrder(id: number) { return id; }, { ttl: 1000, shared: tier })).toThrow(
+      new TypeError(
+        "lruCache 'getOrder': this sharedTier() already serves 'getUser', and its keys ('one:v0:(...)') do not name the function: " +
+          'give each function a sharedTier() of its own, with its own namespace or name',
+      ),
+    );
   });
 });
 
@@ -503,12 +533,12 @@ describe('members', () => {
     expect(await new B(7).balance('EUR')).toBe('7:EUR');
     expect(await new B(8).balance('EUR')).toBe('8:EUR'); // control: another user computes
     expect([A.runs, B.runs]).toEqual([1, 1]);
-    expect(store.valueKeys().sort()).toEqual(['acct:v0:balance[n7]("EUR")', 'acct:v0:balance[n8]("EUR")']);
+    expect(store.valueKeys().sort()).toEqual(['acct:v0:[n7]("EUR")', 'acct:v0:[n8]("EUR")']);
     expect(sharedStats(B, 'balance')).toMatchObject({ sharedHits: 1, computations: 1 });
     // A new instance of user 7 shares user 7's local cache; invalidating drops both tiers' entry.
     expect(cacheInvalidate(new B(7), 'balance', 'EUR')).toBe(true);
     await sleep(5);
-    expect(store.valueKeys()).toEqual(['acct:v0:balance[n8]("EUR")']);
+    expect(store.valueKeys()).toEqual(['acct:v0:[n8]("EUR")']);
   });
 
   it("scope 'shared': one key for every instance, no scope part", async () => {
@@ -521,7 +551,7 @@ describe('members', () => {
     }
     await new Rates().rate('EUR');
     await sleep(5);
-    expect(store.valueKeys()).toEqual(['rates:v0:rate("EUR")']);
+    expect(store.valueKeys()).toEqual(['rates:v0:("EUR")']);
   });
 
   it('option shared is refused for a function that does not return a promise: by the types, and at the call', async () => {

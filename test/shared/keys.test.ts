@@ -304,10 +304,12 @@ describe('keyPrefix and lockKeyOf', () => {
     const settings = readSharedOptions({ store: { get() {}, set() {}, delete() {} }, namespace: 'ns', version: 2 });
     const context = { label: CALLER, caller: 'lruCache', name: 'load', ttl: 1000, member: false, scope: 'shared', customKey: false } as const;
     const tier = new SharedTier(settings, context);
-    expect(tier.keyOf(undefined, ['a', 1], 2)).toBe(valueKey('ns', '2', 'load', [], ['a', 1]));
-    expect(tier.keyOf(undefined, ['a', 1], 2)).toBe('ns:v2:load("a",n1)');
+    expect(tier.keyOf(undefined, ['a', 1], 2)).toBe(valueKey('ns', '2', '', [], ['a', 1]));
+    expect(tier.keyOf(undefined, ['a', 1], 2)).toBe('ns:v2:("a",n1)'); // the function's name ('load') is not in it
     const scoped = new SharedTier(settings, { ...context, member: true, scope: (self: never) => (self as { id: number }).id });
-    expect(scoped.keyOf({ id: 7 }, [], 0)).toBe(valueKey('ns', '2', 'load', [7], []));
+    expect(scoped.keyOf({ id: 7 }, [], 0)).toBe(valueKey('ns', '2', '', [7], []));
+    const named = new SharedTier({ ...settings, name: 'load' }, context);
+    expect(named.keyOf(undefined, ['a', 1], 2)).toBe(valueKey('ns', '2', 'load', [], ['a', 1]));
   });
 
   it('a lock key never equals a value key, even with adversarial names and arguments', () => {
