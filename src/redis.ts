@@ -7,7 +7,7 @@
  * option shapes. The package has no dependency on `redis`: pass your client.
  */
 import { describe } from './describe.js';
-import type { SharedStore } from './shared/types.js';
+import type { SharedBus, SharedStore } from './shared/types.js';
 
 /**
  * What `redisStore` needs from a client: `sendCommand`, as on the client
@@ -129,5 +129,67 @@ export function redisStore(client: RedisCommandClient, options: RedisStoreOption
     acquire: async (key, token, leaseMs) => (await send(['SET', key, token, 'NX', 'PX', ms(leaseMs)])) === 'OK',
     release: (key, token) => send(['EVAL', RELEASE_SCRIPT, '1', key, token]),
     ready: () => client.isReady !== false,
+  };
+}
+
+/**
+ * What `redisBus` needs from a client: `sendCommand` (to publish) and
+ * `duplicate()` (a connection of its own to subscribe on), as on the client
+ * returned by `createClient()` from the `redis` package.
+ */
+export interface RedisBusClient extends RedisCommandClient {
+  duplicate(): RedisCommandClient & {
+    subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+    on(event: 'ready' | 'error', listener: (...args: unknown[]) => void): unknown;
+  };
+}
+
+/**
+ * A bus over Redis pub/sub (option `bus` of `sharedTier`): publishes with
+ * the client you give, subscribes on a duplicate of it (a subscribing Redis
+ * connection can do nothing else), made and connected in the background at
+ * the first subscription, and re-subscribed by the client after a reconnect.
+ * Best effort: messages published while a connection is down are lost, and
+ * other processes' copies stay stale at most until their ttl.
+ *
+ * @throws TypeError when `client` has no `sendCommand` or `duplicate` method
+ * @example
+ * import { createClient } from 'redis';
+ * import { redisBus, redisStore } from 'lru-memo/redis';
+ *
+ * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
+ * const shared = sharedTier({ store: redisStore(client), bus: redisBus(client), namespace: 'users' });
+ */
+export function redisBus(client: RedisBusClient, options: RedisStoreOptions = {}): SharedBus {
+  if (typeof client !== 'object' || client === null || typeof client.sendCommand !== 'function' || typeof client.duplicate !== 'function') {
+    throw new TypeError(`redisBus: expected a node-redis client (with sendCommand and duplicate), received ${describe(client)}`);
+  }
+  if (options.onClientError !== undefined && typeof options.onClientError !== 'function') {
+    throw new TypeError(`redisBus: option 'onClientError' must be a function, received ${describe(options.onClientError)}`);
+  }
+  let subscriber: ReturnType<RedisBusClient['duplicate']> | undefined;
+  /** Channels and listeners asked for before the subscriber's first connection. */
+  const waiting: [string, (message: string) => void][] = [];
+  let ready = false;
+  const subscribe = (channel: string, onMessage: (message: string) => void) =>
+    subscriber!.subscribe(channel, (message) => onMessage(String(message))).catch(() => {});
+  return {
+    publish: (channel, message) => client.sendCommand(['PUBLISH', channel, message]),
+    subscribe: (channel, onMessage) => {
+      if (subscriber === undefined) {
+        subscriber = client.duplicate();
+        subscriber.on('error', options.onClientError ?? (() => {}));
+        // Later reconnects re-subscribe by themselves (node-redis keeps its subscriptions).
+        subscriber.on('ready', () => {
+          if (ready) return;
+          ready = true;
+          for (const [waitingChannel, listener] of waiting.splice(0)) void subscribe(waitingChannel, listener);
+        });
+        connectInBackground(subscriber);
+      }
+      if (ready) return subscribe(channel, onMessage);
+      waiting.push([channel, onMessage]);
+      return undefined;
+    },
   };
 }

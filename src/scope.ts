@@ -437,8 +437,17 @@ export class CacheGroup {
     return totals;
   }
 
-  /** Clears every cache of the group (entries and counters) in O(1) for the records. */
+  /** Told of every `clearAll` (the tier, which may tell other processes); not of `clearLocally`. */
+  onClearAll: (() => void) | undefined = undefined;
+
+  /** Clears every cache of the group (entries and counters), and tells `onClearAll`. */
   clearAll(): void {
+    this.clearLocally();
+    this.onClearAll?.();
+  }
+
+  /** Clears every cache of the group (entries and counters) in O(1) for the records. */
+  clearLocally(): void {
     this.unscoped.clear();
     this.keyed?.clear();
     // Records are detached wholesale; those in a budget also give their room back now.

@@ -9,6 +9,21 @@
 /** Brand of a tier plug-in, shared by every copy of the library in a process. */
 export const TIER_BRAND: unique symbol = Symbol.for('lru-memo.tier.v1') as never;
 
+/**
+ * This process's caches of the function a tier serves, for a tier that learns
+ * of changes made elsewhere (another process invalidated or cleared). Neither
+ * method tells the tier back.
+ */
+export interface LocalCaches {
+  /**
+   * Drops this process's entries for these keys: for every receiver, or for
+   * one primitive scope key when `scopeKey` is given (a member's `scope`).
+   */
+  invalidate(scopeKey: unknown, keys: ArrayLike<unknown>, keyCount: number): void;
+  /** Drops every entry of this process (counters too, as `cacheClear()` does). */
+  clear(): void;
+}
+
 /** What a tier learns about the function or member it serves, once, at wrap time. */
 export interface TierContext {
   /** Message prefix for errors about this function, e.g. "lruCache 'fetchUser'" or "@cached 'profile'". */
@@ -32,6 +47,8 @@ export interface TierContext {
    * Undefined when every value lives `ttl`.
    */
   readonly lifetime?: ((value: unknown, args: ArrayLike<unknown>) => number) | undefined;
+  /** This process's caches of the function (usable once the wrapper exists, after `attach` returns). */
+  readonly local?: LocalCaches;
 }
 
 /** A tier attached to one cached function or member. */
@@ -53,6 +70,8 @@ export interface AttachedTier {
   expiryOf?(promise: object): number | undefined;
   /** An entry was invalidated by `cacheInvalidate` (the tier may forget its copy). */
   invalidated?(receiver: unknown, keys: ArrayLike<unknown>, keyCount: number): void;
+  /** Every entry was cleared by `cacheClear()` of the function (not of one instance). */
+  cleared?(): void;
 }
 
 /**

@@ -111,6 +111,8 @@ export function createCachedFunction<F extends AnyFunction>(
     settings.ttlOf === undefined && settings.shouldCache === undefined
       ? undefined
       : new ResultPolicy(label, settings.ttl, settings.ttlOf, settings.shouldCache);
+  // Bound to the group below: a tier may call it only once the wrapper exists.
+  let local: CacheGroup | undefined = undefined;
   const tier = settings.shared?.attach({
     label,
     caller,
@@ -120,6 +122,13 @@ export function createCachedFunction<F extends AnyFunction>(
     scope: settings.scope,
     customKey: settings.key !== undefined,
     lifetime: results === undefined ? undefined : (value, args) => results.lifetime(value, args),
+    local: {
+      invalidate: (scopeKey, keys, count) => {
+        if (scopeKey === undefined) local?.invalidateEverywhere(keys, count);
+        else local?.invalidateFor(scopeKey, keys, count);
+      },
+      clear: () => local?.clearLocally(),
+    },
   });
   // With a tier, the tier asks the policy before sharing and reports its answer as the promise's expiry.
   const tracked = results !== undefined && tier === undefined ? results : undefined;
@@ -133,6 +142,8 @@ export function createCachedFunction<F extends AnyFunction>(
     expiryOf,
     results,
   );
+  local = group;
+  if (tier?.cleared !== undefined) group.onClearAll = () => tier.cleared!();
   const compute: Compute =
     tier !== undefined
       ? (receiver, args, keys, count) => tier.load(receiver, args, keys, count, () => fn.apply(receiver, args as unknown[]))

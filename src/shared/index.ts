@@ -15,7 +15,7 @@ import { SharedTier } from './tier.js';
 import type { SharedOptions, SharedStats } from './types.js';
 
 export { taggedJsonCodec, type SharedCodec } from './codec.js';
-export type { SharedEvent, SharedOptions, SharedStats, SharedStore } from './types.js';
+export type { SharedBus, SharedEvent, SharedOptions, SharedStats, SharedStore } from './types.js';
 
 /**
  * A tier shared by every process, for option `shared` of `lruCache` and

@@ -14,7 +14,7 @@ import {
 } from '../read.js';
 import type { TierContext } from '../tier.js';
 import { taggedJsonCodec, type SharedCodec } from './codec.js';
-import type { SharedEvent, SharedStore } from './types.js';
+import type { SharedBus, SharedEvent, SharedStore } from './types.js';
 
 /** `sharedTier`'s options, checked, with defaults filled in (the ttl may still come from the cache). */
 export interface SharedSettings {
@@ -31,13 +31,14 @@ export interface SharedSettings {
   readonly breakerFailures: number;
   readonly breakerCooldownMs: number;
   readonly onEvent: ((event: SharedEvent) => void) | undefined;
+  readonly bus: SharedBus | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 100;
 export const DEFAULT_BREAKER_FAILURES = 5;
 export const DEFAULT_BREAKER_COOLDOWN_MS = 5000;
 
-const KNOWN = ['store', 'namespace', 'name', 'version', 'ttl', 'timeoutMs', 'lock', 'codec', 'breaker', 'onEvent'];
+const KNOWN = ['store', 'namespace', 'name', 'version', 'ttl', 'timeoutMs', 'lock', 'bus', 'codec', 'breaker', 'onEvent'];
 
 const CALLER = 'sharedTier';
 const top: OptionPath = { caller: CALLER, prefix: '' };
@@ -92,6 +93,10 @@ export function readSharedOptions(value: unknown): SharedSettings {
     breakerFailures: readPositiveInteger(breakerPath, 'failures', breaker.failures, DEFAULT_BREAKER_FAILURES),
     breakerCooldownMs: readMilliseconds(breakerPath, 'cooldownMs', breaker.cooldownMs, DEFAULT_BREAKER_COOLDOWN_MS),
     onEvent: readFunction(top, 'onEvent', given.onEvent) as SharedSettings['onEvent'],
+    bus:
+      given.bus === undefined
+        ? undefined
+        : readMethods<SharedBus>('bus', given.bus, ['publish', 'subscribe'], 'a bus with publish and subscribe methods (redisBus(client) from lru-memo/redis)'),
   };
 }
 

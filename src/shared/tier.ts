@@ -21,7 +21,8 @@
  */
 import { isThenable } from '../async.js';
 import { describe } from '../describe.js';
-import type { AttachedTier, TierContext } from '../tier.js';
+import type { AttachedTier, LocalCaches, TierContext } from '../tier.js';
+import { taggedJsonCodec } from './codec.js';
 import { FAILED, GuardedStore, type Failed } from './guarded.js';
 import { encodeArguments, encodeScope, keyPrefix, lockKeyOf } from './keys.js';
 import type { SharedSettings } from './options.js';
@@ -45,6 +46,10 @@ interface Call {
   readonly compute: () => unknown;
   /** The call's arguments, for the result policy. */
   readonly args: ArrayLike<unknown>;
+  /** What the local cache keys the call by, and the scope key (a scoped member), for the bus. */
+  readonly keys: ArrayLike<unknown>;
+  readonly count: number;
+  readonly scopeKey: unknown;
   readonly cap: LoadCap;
 }
 
@@ -59,9 +64,18 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** What travels on the bus: who sent it, and which entries of this function changed. */
+interface BusMessage {
+  from: string;
+  /** 'del': the entry for `keys` (under `scope`, for a scoped member); 'clear': every entry. */
+  op: 'del' | 'clear';
+  scope?: unknown;
+  keys?: unknown[];
+}
+
 let tokenCounter = 0;
-/** Unique among lock contenders (not a secret: it only has to differ per attempt). */
-function lockToken(): string {
+/** Unique among lock contenders and bus senders (not a secret: it only has to differ). */
+function uniqueToken(): string {
   const random = globalThis.crypto?.randomUUID?.() ?? `${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   return `${random}.${++tokenCounter}`;
 }
@@ -80,6 +94,9 @@ export class SharedTier implements AttachedTier {
     codecErrors: 0,
     bypassed: 0,
     breakerOpenings: 0,
+    busSent: 0,
+    busReceived: 0,
+    busErrors: 0,
   };
   private readonly store: GuardedStore;
   private readonly prefix: string;
@@ -93,6 +110,12 @@ export class SharedTier implements AttachedTier {
   private readonly customKey: boolean;
   /** The cap of each load's promise, read by the local cache when it fulfils. */
   private readonly caps = new WeakMap<object, LoadCap>();
+  /** This process's caches of the function: where bus messages from other processes land. */
+  private readonly local: LocalCaches | undefined;
+  /** The bus channel of this function (its key prefix), if option `bus` is on. */
+  private readonly channel: string;
+  /** This tier on the bus (one per function per process): its own messages are not applied again. */
+  private readonly busToken = uniqueToken();
   /** Options `shouldCache`/`ttl` as a function: milliseconds a computed value lives (0: not cached). */
   private readonly lifetime: ((value: unknown, args: ArrayLike<unknown>) => number) | undefined;
 
@@ -105,6 +128,7 @@ export class SharedTier implements AttachedTier {
     this.scope = typeof context.scope === 'function' ? (context.scope as (self: unknown) => unknown) : undefined;
     this.customKey = context.customKey;
     this.lifetime = context.lifetime;
+    this.local = context.local;
     // Never the function's own name: a minifier renames it, and differently built processes would not share.
     this.prefix = keyPrefix(settings.namespace, settings.version, settings.name);
     this.store = new GuardedStore(
@@ -115,6 +139,8 @@ export class SharedTier implements AttachedTier {
       this.counters,
       (event) => this.emit(event),
     );
+    this.channel = `lru-memo:${this.prefix}`;
+    if (settings.bus !== undefined) this.listen(settings.bus);
   }
 
   /**
@@ -124,7 +150,7 @@ export class SharedTier implements AttachedTier {
   load(receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, count: number, compute: () => unknown): unknown {
     const key = this.keyOf(receiver, keys, count);
     const cap: LoadCap = { notAfter: Infinity };
-    const promise = this.resolve(key, { compute, args, cap });
+    const promise = this.resolve(key, { compute, args, keys, count, scopeKey: this.scopeKeyOf(receiver), cap });
     this.caps.set(promise, cap);
     return promise;
   }
@@ -139,9 +165,65 @@ export class SharedTier implements AttachedTier {
     return notAfter === undefined || notAfter === Infinity ? undefined : notAfter;
   }
 
-  /** `cacheInvalidate` deletes the shared entry too (in the background). */
+  /** `cacheInvalidate` deletes the shared entry too (in the background), and other processes' copies. */
   invalidated(receiver: unknown, keys: ArrayLike<unknown>, count: number): void {
     this.forget(this.keyOf(receiver, keys, count));
+    this.publish('del', this.scopeKeyOf(receiver), keys, count);
+  }
+
+  /** `cacheClear()`: other processes clear their copies too (the shared entries stay; bump `version` for those). */
+  cleared(): void {
+    this.publish('clear', undefined, [], 0);
+  }
+
+  private scopeKeyOf(receiver: unknown): unknown {
+    return this.scope === undefined || receiver === undefined ? undefined : this.scope(receiver);
+  }
+
+  /**
+   * Tells other processes that entries changed (never awaited, never
+   * throws: a lost message leaves their copies stale until their ttl).
+   */
+  private publish(op: BusMessage['op'], scopeKey: unknown, keys: ArrayLike<unknown>, count: number): void {
+    const bus = this.settings.bus;
+    if (bus === undefined) return;
+    const message: BusMessage = { from: this.busToken, op };
+    if (op === 'del') {
+      message.keys = Array.from({ length: count }, (_, i) => keys[i]);
+      if (scopeKey !== undefined) message.scope = scopeKey;
+    }
+    this.counters.busSent++;
+    Promise.resolve()
+      .then(() => bus.publish(this.channel, taggedJsonCodec.encode(message)))
+      .catch(() => this.counters.busErrors++);
+  }
+
+  /**
+   * Subscribes to this function's channel. The listener holds the tier
+   * weakly: a function nobody uses any more is not kept alive by its bus.
+   */
+  private listen(bus: NonNullable<SharedSettings['bus']>): void {
+    const tier = new WeakRef(this);
+    const onMessage = (text: string) => tier.deref()?.apply(text);
+    Promise.resolve()
+      .then(() => bus.subscribe(this.channel, onMessage))
+      .catch(() => this.counters.busErrors++);
+  }
+
+  /** A message from another process: drop the local copies it names. */
+  private apply(text: string): void {
+    let message: BusMessage;
+    try {
+      message = taggedJsonCodec.decode(text) as BusMessage;
+      if (message.from === this.busToken) return;
+      if (message.op === 'clear') this.local?.clear();
+      else if (message.op === 'del' && Array.isArray(message.keys)) this.local?.invalidate(message.scope, message.keys, message.keys.length);
+      else throw new TypeError('not a bus message');
+    } catch {
+      this.counters.busErrors++;
+      return;
+    }
+    this.counters.busReceived++;
   }
 
   get breakerOpen(): boolean {
@@ -208,7 +290,7 @@ export class SharedTier implements AttachedTier {
   private async computeUnderLock(key: string, call: Call): Promise<unknown> {
     const { leaseMs, waitMs } = this.settings.lock!;
     const lockKey = lockKeyOf(key);
-    const token = lockToken();
+    const token = uniqueToken();
     const release = () => this.store.release(lockKey, token);
     const acquire = () => this.store.acquire(lockKey, token, leaseMs);
     let acquired = await acquire();
@@ -252,7 +334,7 @@ export class SharedTier implements AttachedTier {
       return value;
     }
     // Released after the write, so waiters polling the store find the value.
-    const written = this.share(key, value, ttl);
+    const written = this.share(key, value, ttl, call);
     void written.then(release);
     return value;
   }
@@ -260,7 +342,7 @@ export class SharedTier implements AttachedTier {
   private async computeAndShare(key: string, call: Call): Promise<unknown> {
     const value = await this.run(call.compute);
     const ttl = this.decide(value, call);
-    if (ttl !== 0) void this.share(key, value, ttl);
+    if (ttl !== 0) void this.share(key, value, ttl, call);
     return value;
   }
 
@@ -304,7 +386,7 @@ export class SharedTier implements AttachedTier {
    * is shared) and writes in the background. An encode failure is reported;
    * the caller still gets its value.
    */
-  private share(key: string, value: unknown, ttl: number): Promise<unknown> {
+  private share(key: string, value: unknown, ttl: number, call: Call): Promise<unknown> {
     let text: string;
     try {
       text = this.settings.codec.encode(value);
@@ -315,7 +397,10 @@ export class SharedTier implements AttachedTier {
     }
     const envelope = `${ENVELOPE}${Date.now() + ttl}:${text}`;
     return this.store.set(key, envelope, ttl).then((result) => {
-      if (result !== FAILED) this.counters.writes++;
+      if (result === FAILED) return result;
+      this.counters.writes++;
+      // A newer value: other processes drop their copy and read this one on their next call.
+      this.publish('del', call.scopeKey, call.keys, call.count);
       return result;
     });
   }

@@ -35,6 +35,24 @@ export interface SharedStore {
 }
 
 /**
+ * How processes tell each other that entries changed, so their local copies
+ * stay coherent (option `bus`): `redisBus(client)` from `lru-memo/redis`
+ * (Redis pub/sub on a connection of its own), or anything that delivers a
+ * published string to every subscriber of a channel, this process included.
+ * Delivery is best effort: a message lost while a connection is down leaves
+ * the other processes' copies stale until their ttl, never a call waiting.
+ *
+ * @example
+ * const bus: SharedBus = { publish: (channel, message) => emitter.emit(channel, message), subscribe: (channel, on) => emitter.on(channel, on) };
+ */
+export interface SharedBus {
+  /** Sends `message` to every subscriber of `channel`. May return a promise; its failure is counted, never thrown. */
+  publish(channel: string, message: string): unknown;
+  /** Calls `onMessage` with every message published on `channel` from now on. */
+  subscribe(channel: string, onMessage: (message: string) => void): unknown;
+}
+
+/**
  * Something that went wrong in the shared tier. The call that met it still
  * completed (fail open); these are for logs and alerts.
  *
@@ -96,6 +114,15 @@ export interface SharedOptions {
    * @default undefined (no lock)
    */
   lock?: { leaseMs: number; waitMs: number };
+  /**
+   * Keeps other processes' local copies coherent: `cacheInvalidate`,
+   * `cacheClear()` and every shared write here evict their copies (they read
+   * the store again on their next call). `redisBus(client)` from
+   * `lru-memo/redis`. Best effort: while the bus is down, copies are stale at
+   * most until their ttl.
+   * @default undefined (other processes keep their copy until its ttl)
+   */
+  bus?: SharedBus;
   /** How values become strings. @default taggedJsonCodec */
   codec?: SharedCodec;
   /**
@@ -149,4 +176,10 @@ export interface SharedStats {
   readonly breakerOpenings: number;
   /** Whether the breaker is open now. */
   readonly breakerOpen: boolean;
+  /** Messages this process published on the bus (invalidations, clears, writes). */
+  readonly busSent: number;
+  /** Messages from other processes that evicted local entries here. */
+  readonly busReceived: number;
+  /** Bus messages that could not be published, or not read. */
+  readonly busErrors: number;
 }

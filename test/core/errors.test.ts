@@ -5,7 +5,7 @@
  * working afterwards with its entries and counters intact.
  */
 import { readFileSync } from 'node:fs';
-import { redisStore } from '../../src/redis.js';
+import { redisBus, redisStore } from '../../src/redis.js';
 import { describe, expect, it } from 'vitest';
 import {
   cache,
@@ -70,7 +70,7 @@ const store = { get() {}, set() {}, delete() {} };
 const one = async () => 1;
 
 const tier = sharedTier({ store, namespace: 'n' });
-const KNOWN_SHARED = "'store', 'namespace', 'name', 'version', 'ttl', 'timeoutMs', 'lock', 'codec', 'breaker', 'onEvent'";
+const KNOWN_SHARED = "'store', 'namespace', 'name', 'version', 'ttl', 'timeoutMs', 'lock', 'bus', 'codec', 'breaker', 'onEvent'";
 class Opts {
   maxSize = 3;
 }
@@ -142,6 +142,8 @@ const rows: Row[] = [
   ['`breaker.failures` out of range', () => sharedTier({ store, namespace: 'n', breaker: { failures: 0 } }), RangeError, "sharedTier: option 'breaker.failures' must be a positive integer, received 0"],
   ['`onEvent` that is not a function', () => sharedTier({ store, namespace: 'n', onEvent: 'log' as never }), TypeError, `sharedTier: option 'onEvent' must be a function, received "log" (a string)`],
   ['`redisStore` of something that is not a client', () => redisStore({} as never), TypeError, 'redisStore: expected a node-redis client (with sendCommand), received an object'],
+  ['`redisBus` of something that is not a client', () => redisBus({ sendCommand() {} } as never), TypeError, 'redisBus: expected a node-redis client (with sendCommand and duplicate), received an object'],
+  ['`bus` without publish or subscribe', () => sharedTier({ store, namespace: 'n', bus: { publish() {} } as never }), TypeError, "sharedTier: option 'bus' must be a bus with publish and subscribe methods (redisBus(client) from lru-memo/redis); its 'subscribe' is undefined"],
   ['wrapping a non-function', () => lruCache(42 as never), TypeError, 'lruCache: expected a function to cache, received 42'],
   ['cache() of a non-function', () => cache('f' as never), TypeError, 'cache: expected a function to cache, received "f" (a string)'],
   ['options that are not an object', () => lruCache(Math.abs, 5 as never), TypeError, 'lruCache: options must be a plain object, received 5'],
