@@ -5,7 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     shared: 'src/shared/index.ts',
     request: 'src/request/index.ts',
-    redis: 'src/redis.ts',
+    redis: 'src/redis/index.ts',
     'eslint-plugin': 'src/eslint-plugin/index.ts',
   },
   format: ['esm', 'cjs'],

@@ -11,7 +11,7 @@
 import { createClient } from 'redis';
 import { lruCache } from '../src/index.js';
 import { sharedTier } from '../src/shared/index.js';
-import { redisStore } from '../src/redis.js';
+import { redisStore } from '../src/redis/index.js';
 import { RedisServer, findRedisServer } from '../scripts/redis-server.js';
 import {
   compileBatch,

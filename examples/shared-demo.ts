@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { lruCache } from '../src/index.js';
 import { sharedStats, type SharedEvent, sharedTier } from '../src/shared/index.js';
-import { redisStore } from '../src/redis.js';
+import { redisStore } from '../src/redis/index.js';
 import { RedisServer, findRedisServer } from '../scripts/redis-server.js';
 import { table } from './terminal.js';
 

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { createClient } from 'redis';
 import { lruCache } from '../src/index.js';
 import { sharedStats, sharedTier } from '../src/shared/index.js';
-import { redisStore } from '../src/redis.js';
+import { redisStore } from '../src/redis/index.js';
 
 const mode = process.env.MODE as 'local' | 'shared' | 'locked';
 const client = createClient({

@@ -52,6 +52,8 @@ export class RedisServer {
   private constructor(
     readonly binary: string,
     readonly port: number,
+    /** More redis-server arguments (cluster mode). */
+    private readonly extraArgs: readonly string[] = [],
   ) {}
 
   static async start(binary = findRedisServer()): Promise<RedisServer> {
@@ -61,9 +63,9 @@ export class RedisServer {
   }
 
   /** A server on a free port that is not started yet (`launch()` starts it): Redis down at boot. */
-  static async reserve(binary = findRedisServer()): Promise<RedisServer> {
+  static async reserve(binary = findRedisServer(), extraArgs: readonly string[] = [], port?: number): Promise<RedisServer> {
     if (binary === undefined) throw new Error('redis-server is not installed');
-    return new RedisServer(binary, await freePort());
+    return new RedisServer(binary, port ?? (await freePort()), extraArgs);
   }
 
   get url(): string {
@@ -76,7 +78,7 @@ export class RedisServer {
 
   /** Starts (again) on the same port and waits for PING. */
   async launch(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, ...this.extraArgs];
     const child = spawn(this.binary, args, { stdio: 'ignore' });
     this.process = child;
     // If this process exits without stop() (a crash, a killed test run), take the server along.
@@ -117,5 +119,71 @@ export class RedisServer {
     }
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A port nobody listens on whose cluster bus port (port + 10000) is free too. */
+async function freeClusterPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port + 10_000 > 65_535) continue;
+    const probe = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(false));
+      probe.listen(port + 10_000, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
+/** Runs redis-cli with `args`; resolves with its output, rejects when it fails. */
+function redisCli(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('redis-cli', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`redis-cli ${args.join(' ')}: ${output}`))));
+  });
+}
+
+/**
+ * A private Redis Cluster of `size` masters on loopback (no replicas), made
+ * with `redis-cli --cluster create`, for the cluster tests. No deadline on
+ * start-up: it waits until every node reports cluster_state:ok.
+ */
+export class RedisCluster {
+  private constructor(readonly servers: RedisServer[]) {}
+
+  static async start(size = 3): Promise<RedisCluster> {
+    const servers: RedisServer[] = [];
+    for (let i = 0; i < size; i++) {
+      const port = await freeClusterPort();
+      servers.push(await RedisServer.reserve(undefined, ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`], port));
+    }
+    const cluster = new RedisCluster(servers);
+    try {
+      await Promise.all(servers.map((server) => server.launch()));
+      await redisCli(['--cluster', 'create', ...servers.map((server) => `127.0.0.1:${server.port}`), '--cluster-replicas', '0', '--cluster-yes']);
+      for (const server of servers) {
+        while (!(await redisCli(['-p', String(server.port), 'cluster', 'info'])).includes('cluster_state:ok')) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  /** The nodes, as clients take them. */
+  get nodes(): { host: string; port: number }[] {
+    return this.servers.map((server) => ({ host: '127.0.0.1', port: server.port }));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.servers.map((server) => server.stop()));
   }
 }

@@ -5,7 +5,7 @@
  * working afterwards with its entries and counters intact.
  */
 import { readFileSync } from 'node:fs';
-import { redisBus, redisStore } from '../../src/redis.js';
+import { redisBus, redisStore } from '../../src/redis/index.js';
 import { describe, expect, it } from 'vitest';
 import {
   cache,
@@ -141,8 +141,8 @@ const rows: Row[] = [
   ['`codec` without encode or decode', () => sharedTier({ store, namespace: 'n', codec: JSON as never }), TypeError, "sharedTier: option 'codec' must be a codec with encode and decode methods; its 'encode' is undefined"],
   ['`breaker.failures` out of range', () => sharedTier({ store, namespace: 'n', breaker: { failures: 0 } }), RangeError, "sharedTier: option 'breaker.failures' must be a positive integer, received 0"],
   ['`onEvent` that is not a function', () => sharedTier({ store, namespace: 'n', onEvent: 'log' as never }), TypeError, `sharedTier: option 'onEvent' must be a function, received "log" (a string)`],
-  ['`redisStore` of something that is not a client', () => redisStore({} as never), TypeError, 'redisStore: expected a node-redis client (with sendCommand), received an object'],
-  ['`redisBus` of something that is not a client', () => redisBus({ sendCommand() {} } as never), TypeError, 'redisBus: expected a node-redis client (with sendCommand and duplicate), received an object'],
+  ['`redisStore` of something that is not a client', () => redisStore({} as never), TypeError, 'redisStore: expected a node-redis client (with sendCommand) or an ioredis/iovalkey client (with call), received an object'],
+  ['`redisBus` of something that is not a client', () => redisBus({} as never), TypeError, 'redisBus: expected a node-redis client (with sendCommand) or an ioredis/iovalkey client (with call), received an object'],
   ['`bus` without publish or subscribe', () => sharedTier({ store, namespace: 'n', bus: { publish() {} } as never }), TypeError, "sharedTier: option 'bus' must be a bus with publish and subscribe methods (redisBus(client) from lru-memo/redis); its 'subscribe' is undefined"],
   ['wrapping a non-function', () => lruCache(42 as never), TypeError, 'lruCache: expected a function to cache, received 42'],
   ['cache() of a non-function', () => cache('f' as never), TypeError, 'cache: expected a function to cache, received "f" (a string)'],

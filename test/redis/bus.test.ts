@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lruCache } from '../../src/index.js';
 import { sharedStats, sharedTier } from '../../src/shared/index.js';
-import { redisBus, redisStore } from '../../src/redis.js';
+import { redisBus, redisStore } from '../../src/redis/index.js';
 import { connectedClient, disconnectedClient } from './client.js';
 import { RedisServer, freePort } from '../../scripts/redis-server.js';
 

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lruCache } from '../../src/index.js';
 import { sharedStats, type SharedEvent, sharedTier } from '../../src/shared/index.js';
-import { redisStore } from '../../src/redis.js';
+import { redisStore } from '../../src/redis/index.js';
 import { createClient as createClient6 } from 'redis';
 import { createClient as createClient4 } from 'redis-v4';
 import { createClient as createClient5 } from 'redis-v5';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cached, lruCache } from '../../src/index.js';
 import { sharedStats, sharedTier } from '../../src/shared/index.js';
-import { redisStore } from '../../src/redis.js';
+import { redisStore } from '../../src/redis/index.js';
 import { Watcher } from '../support/gc.js';
 import { connectedClient } from './client.js';
 import { RedisServer } from '../../scripts/redis-server.js';

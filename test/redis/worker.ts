@@ -8,7 +8,7 @@
 import { createInterface } from 'node:readline';
 import { lruCache } from '../../src/index.js';
 import { sharedStats, sharedTier } from '../../src/shared/index.js';
-import { redisStore } from '../../src/redis.js';
+import { redisStore } from '../../src/redis/index.js';
 import { connectedClient } from './client.js';
 
 const env = process.env;
