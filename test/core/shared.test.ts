@@ -430,6 +430,27 @@ describe('the cross-process lock', () => {
     expect([...store.entries.keys()].filter((k) => k.endsWith('~lock'))).toEqual([]); // released
   });
 
+  it('a holder reads again under the lock: a value written between its read and its acquire is not computed again', async () => {
+    const store = new MemoryStore();
+    let runs = 0;
+    const make = () => lruCache(async (n: number) => (runs++, n * 2), { ttl: 10_000, shared: sharedTier({ store, namespace: 'race', lock }) });
+    const [ours, theirs] = [make(), make()];
+    // Our acquire is held back until the other process has computed, written and released.
+    const acquire = store.acquire.bind(store);
+    let heldBack = true;
+    store.acquire = async (key, token, leaseMs) => {
+      if (heldBack) {
+        heldBack = false;
+        await theirs(1);
+        await vi.waitFor(() => expect([...store.entries.keys()]).toEqual(['race:v0:(n1)'])); // written, lock released
+      }
+      return acquire(key, token, leaseMs);
+    };
+    expect(await ours(1)).toBe(2);
+    expect(runs).toBe(1); // computed by the other process only
+    expect(sharedStats(ours)).toMatchObject({ lockAcquired: 1, sharedHits: 1, computations: 0 });
+  });
+
   it('control: without the lock, every process computes', async () => {
     const store = new MemoryStore();
     const processes = [1, 2, 3, 4].map(() => processOf(store));

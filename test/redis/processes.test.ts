@@ -125,8 +125,10 @@ describe('processes sharing one Redis', () => {
     expect(second!.stats).toMatchObject({ sharedHits: 1, computations: 0 });
   });
 
-  it('8 processes, a cold key, with the lock: computed once', async () => {
-    const results = await runTogether(8, { NAMESPACE: 'locked', LOCK: '1', COMPUTE_MS: '300' });
+  // LOCK_RUNS repeats it (npm run test:stress: 20), each run on a cold key of its own.
+  let lockRun = 0;
+  it.each(Array.from({ length: Number(process.env.LOCK_RUNS ?? '1') }, (_, i) => i + 1))('8 processes, a cold key, with the lock: computed once (run %i)', async () => {
+    const results = await runTogether(8, { NAMESPACE: `locked-${++lockRun}`, LOCK: '1', COMPUTE_MS: '300' });
     expect(total(results)).toBe(1);
     const computedBy = results.find((r) => r.computations === 1)!.pid;
     for (const r of results) expect(r.value!.by).toBe(computedBy);
