@@ -4,14 +4,17 @@
  *   (an async function with a ttl; all calls are local hits, the store is
  *   never reached): the tier must cost the hit path nothing;
  * - a shared hit on loopback Redis (the local cache keeps nothing, so every
- *   call reads Redis and decodes), beside a bare GET with the same client.
+ *   call reads Redis and decodes), beside a bare GET with the same client;
+ * - the bus on loopback Redis: how long after `cacheInvalidate` in one
+ *   "process" another stops serving its copy (p50, p99), beside a bare
+ *   pub/sub round trip between the same two clients.
  * The Redis scenario needs `redis-server` (Debian's package); without it the
  * scenario is skipped and says so.
  */
 import { createClient } from 'redis';
 import { lruCache } from '../src/index.js';
-import { sharedTier } from '../src/shared/index.js';
-import { redisStore } from '../src/redis/index.js';
+import { sharedStats, sharedTier } from '../src/shared/index.js';
+import { redisBus, redisStore } from '../src/redis/index.js';
 import { RedisServer, findRedisServer } from '../scripts/redis-server.js';
 import {
   compileBatch,
@@ -26,6 +29,9 @@ import {
 import { randomKeys } from './workloads.js';
 
 type AsyncFn1 = (key: number) => Promise<number>;
+
+/** A bus that delivers nothing (the local-hit scenario never publishes: hits touch no tier). */
+const silentBus = { publish: () => undefined, subscribe: () => undefined };
 
 /** A store that is never consulted in the local-hit scenario (every call is a local hit). */
 const untouchedStore = {
@@ -49,6 +55,15 @@ async function localHitScenario(): Promise<ScenarioResult | undefined> {
           ttl: 3_600_000,
           maxSize: 2000,
           shared: sharedTier({ store: untouchedStore, namespace: 'bench', breaker: { failures: 1e9 } }),
+        }),
+    },
+    {
+      name: 'lru-memo lruCache({ ttl, shared with bus })',
+      make: () =>
+        lruCache(body, {
+          ttl: 3_600_000,
+          maxSize: 2000,
+          shared: sharedTier({ store: untouchedStore, bus: silentBus, namespace: 'bench-bus', breaker: { failures: 1e9 } }),
         }),
     },
   ];
@@ -125,7 +140,96 @@ async function sharedHitScenario(): Promise<ScenarioResult | undefined> {
   }
 }
 
+/** The `p`-quantile (0..1) of sorted values. */
+const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+
+async function busScenario(): Promise<ScenarioResult | undefined> {
+  const title = 'Bus on loopback Redis: another process drops its copy after cacheInvalidate';
+  if (!selected(title)) return undefined;
+  if (findRedisServer() === undefined) {
+    progress(`${title}: skipped, no redis-server installed (apt-get install redis-server)`);
+    return undefined;
+  }
+  progress(title);
+  const server = await RedisServer.start();
+  const connect = async () => {
+    const client = createClient({ socket: { host: '127.0.0.1', port: server.port }, disableOfflineQueue: true });
+    client.on('error', () => {});
+    await client.connect();
+    return client;
+  };
+  const [clientA, clientB, rawSubscriber] = await Promise.all([connect(), connect(), connect()]);
+  try {
+    const rounds = quick ? 20 : 300;
+    /** Polls `done` at every turn of the event loop; resolves with the ms it took from `since`. */
+    const until = async (done: () => boolean, since: number) => {
+      while (!done()) await new Promise((resolve) => setImmediate(resolve));
+      return performance.now() - since;
+    };
+
+    // The floor: a bare PUBLISH from one client to another's subscription, the same clients and server.
+    let received = 0;
+    await rawSubscriber.subscribe('bench:raw', () => void received++);
+    const raw: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const expected = received + 1;
+      const sent = performance.now();
+      await clientA.sendCommand(['PUBLISH', 'bench:raw', 'x']);
+      raw.push(await until(() => received === expected, sent));
+    }
+
+    const source = { version: 0 };
+    const make = (client: typeof clientA) =>
+      lruCache(async (id: number) => ({ id, version: source.version }), {
+        ttl: 3_600_000,
+        shared: sharedTier({ store: redisStore(client), bus: redisBus(client), namespace: 'bench-bus' }),
+      });
+    const [a, b] = [make(clientA), make(clientB)];
+    // b's subscription is made in the background: it is live once an invalidation gets through.
+    for (let tries = 0; ; tries++) {
+      await b(-1); // b holds a copy
+      a.cacheInvalidate(-1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (!b.cacheContains(-1)) break;
+      if (tries > 500) throw new Error('bench: the bus never delivered');
+    }
+    const propagation: number[] = [];
+    for (let id = 0; id < rounds; id++) {
+      // a computes; its write's message (a newer value) reaches b before b reads, so b's copy is the last word.
+      const heard = sharedStats(b).busReceived;
+      await a(id);
+      await until(() => sharedStats(b).busReceived > heard, performance.now());
+      await b(id);
+      if (!b.cacheContains(id)) throw new Error('bench: b holds no copy to drop');
+      source.version++;
+      const invalidated = performance.now();
+      a.cacheInvalidate(id);
+      propagation.push(await until(() => !b.cacheContains(id), invalidated));
+      const fresh = (await b(id)) as { version: number };
+      if (fresh.version !== source.version && fresh.version !== source.version - 1) throw new Error('bench: b read a wrong value');
+    }
+    raw.sort((x, y) => x - y);
+    propagation.sort((x, y) => x - y);
+    const rows = withRatios([
+      { name: 'floor: PUBLISH to another client\'s subscription, p50', nsPerOp: quantile(raw, 0.5) * 1e6, floor: true },
+      { name: 'floor: PUBLISH to another client\'s subscription, p99', nsPerOp: quantile(raw, 0.99) * 1e6, floor: false },
+      { name: 'lru-memo bus: cacheInvalidate to the other copy gone, p50', nsPerOp: quantile(propagation, 0.5) * 1e6, floor: false },
+      { name: 'lru-memo bus: cacheInvalidate to the other copy gone, p99', nsPerOp: quantile(propagation, 0.99) * 1e6, floor: false },
+    ]);
+    for (const row of rows) progress(`  ${row.name}: ${(row.nsPerOp / 1e6).toFixed(2)} ms`);
+    return {
+      title,
+      unit: `ns (${rounds} invalidations, one at a time)`,
+      rows,
+      target: 'another process stops serving the old value within 50 ms p99 on loopback',
+    };
+  } finally {
+    for (const client of [clientA, clientB, rawSubscriber]) client.destroy();
+    await server.stop();
+  }
+}
+
 export async function sharedScenarios(): Promise<ScenarioResult[]> {
-  const results = [await localHitScenario(), await sharedHitScenario()];
+  const results = [await localHitScenario(), await sharedHitScenario(), await busScenario()];
   return results.filter((result): result is ScenarioResult => result !== undefined);
 }
