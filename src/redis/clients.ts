@@ -28,6 +28,10 @@ export interface Connection {
   subscribe(channel: string, onMessage: (message: string) => void): Promise<unknown>;
   /** Calls `listener` each time the connection becomes ready (connected, or reconnected). */
   onReady(listener: () => void): void;
+  /** Calls `listener` when the client is closed for good ('end': quit, disconnect, destroy). */
+  onEnd(listener: () => void): void;
+  /** Closes the connection at once (a duplicate lru-memo made: nothing else uses it). */
+  close(): void;
 }
 
 /** An event listener, as clients declare them (any arguments). */
@@ -42,6 +46,9 @@ export interface NodeRedisLike {
   readonly isReady?: boolean;
   readonly isOpen?: boolean;
   connect?(): Promise<unknown>;
+  /** node-redis 5+ (`destroy`), 4 (`disconnect`). */
+  destroy?(): unknown;
+  disconnect?(): unknown;
   duplicate?(): NodeRedisLike;
   subscribe?(channel: string, listener: (message: string) => void): Promise<unknown>;
 }
@@ -60,6 +67,7 @@ export interface IoRedisLike {
   on?(event: string, listener: Listener): unknown;
   listenerCount?(event: string): number;
   connect?(): Promise<unknown>;
+  disconnect?(): unknown;
   duplicate?(): IoRedisLike;
   subscribe?(channel: string): Promise<unknown>;
 }
@@ -139,6 +147,8 @@ function nodeRedis(client: NodeRedisLike): Connection {
     duplicate: () => nodeRedis(client.duplicate!()),
     subscribe: (channel, onMessage) => client.subscribe!(channel, (message) => onMessage(String(message))),
     onReady: (listener) => void client.on?.('ready', listener),
+    onEnd: (listener) => void client.on?.('end', listener),
+    close: () => closeQuietly(client),
   };
 }
 
@@ -164,5 +174,17 @@ function ioRedis(client: IoRedisLike): Connection {
       return client.subscribe!(channel);
     },
     onReady: (listener) => void client.on?.('ready', listener),
+    onEnd: (listener) => void client.on?.('end', listener),
+    close: () => closeQuietly(client),
   };
+}
+
+/** destroy() (node-redis 5+), else disconnect() (node-redis 4, ioredis); a failure to close is no one's concern. */
+function closeQuietly(client: { destroy?(): unknown; disconnect?(): unknown }): void {
+  try {
+    const closing = typeof client.destroy === 'function' ? client.destroy() : client.disconnect?.();
+    if (closing instanceof Promise) closing.catch(() => {});
+  } catch {
+    // already closed
+  }
 }

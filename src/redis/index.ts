@@ -109,8 +109,9 @@ export function redisStore(client: RedisClientLike, options: RedisStoreOptions =
  * A bus over Redis pub/sub (option `bus` of `sharedTier`): publishes with
  * the client you give, subscribes on a duplicate of it (a subscribing Redis
  * connection can do nothing else), made and connected in the background at
- * the first subscription; the client re-subscribes after a reconnect. Best
- * effort: messages published while a connection is down are lost, and other
+ * the first subscription, and closed when the client you gave is closed (so
+ * closing your client still lets the process exit); the client re-subscribes
+ * after a reconnect. Best effort: messages published while a connection is down are lost, and other
  * processes' copies stay stale at most until their ttl.
  *
  * @throws TypeError when `client` is neither a node-redis nor an ioredis/iovalkey client
@@ -133,8 +134,10 @@ export function redisBus(client: RedisClientLike, options: RedisStoreOptions = {
     publish: (channel, message) => connection.send(['PUBLISH', channel, message]),
     subscribe: (channel, onMessage) => {
       if (subscriber === undefined) {
-        subscriber = connection.duplicate();
-        subscriber.listenForErrors(options.onClientError ?? (() => {}));
+        const made = (subscriber = connection.duplicate());
+        made.listenForErrors(options.onClientError ?? (() => {}));
+        // It goes when your client goes: closing the client you gave lets the process exit.
+        connection.onEnd(() => made.close());
         // Later reconnects re-subscribe by themselves (both clients keep their subscriptions).
         subscriber.onReady(() => {
           if (ready) return;
