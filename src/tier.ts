@@ -16,10 +16,11 @@ export const TIER_BRAND: unique symbol = Symbol.for('lru-memo.tier.v1') as never
  */
 export interface LocalCaches {
   /**
-   * Drops this process's entries for these keys: for every receiver, or for
-   * one primitive scope key when `scopeKey` is given (a member's `scope`).
+   * Drops this process's entries for these keys: for one primitive scope key
+   * when `scoped` (a member's `scope`; the key may be undefined itself), else
+   * for every receiver.
    */
-  invalidate(scopeKey: unknown, keys: ArrayLike<unknown>, keyCount: number): void;
+  invalidate(scoped: boolean, scopeKey: unknown, keys: ArrayLike<unknown>, keyCount: number): void;
   /** Drops every entry of this process (counters too, as `cacheClear()` does). */
   clear(): void;
 }

@@ -123,9 +123,9 @@ export function createCachedFunction<F extends AnyFunction>(
     customKey: settings.key !== undefined,
     lifetime: results === undefined ? undefined : (value, args) => results.lifetime(value, args),
     local: {
-      invalidate: (scopeKey, keys, count) => {
-        if (scopeKey === undefined) local?.invalidateEverywhere(keys, count);
-        else local?.invalidateFor(scopeKey, keys, count);
+      invalidate: (scoped, scopeKey, keys, count) => {
+        if (scoped) local?.invalidateFor(scopeKey, keys, count);
+        else local?.invalidateEverywhere(keys, count);
       },
       clear: () => local?.clearLocally(),
     },

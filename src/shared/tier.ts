@@ -69,9 +69,14 @@ interface BusMessage {
   from: string;
   /** 'del': the entry for `keys` (under `scope`, for a scoped member); 'clear': every entry. */
   op: 'del' | 'clear';
+  /** Whether `scope` names one scope key (it may be undefined itself); otherwise every receiver. */
+  scoped?: boolean;
   scope?: unknown;
   keys?: unknown[];
 }
+
+/** A call without a scope part in its key (no scope function, or no receiver). */
+const NO_SCOPE: unique symbol = Symbol('lru-memo.no-scope');
 
 let tokenCounter = 0;
 /** Unique among lock contenders and bus senders (not a secret: it only has to differ). */
@@ -148,9 +153,10 @@ export class SharedTier implements AttachedTier {
    * store resolves the call. The promise is what the local cache stores.
    */
   load(receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, count: number, compute: () => unknown): unknown {
-    const key = this.keyOf(receiver, keys, count);
+    const scopeKey = this.scopeKeyOf(receiver); // once: the key and the bus message share it
+    const key = this.keyWith(scopeKey, keys, count);
     const cap: LoadCap = { notAfter: Infinity };
-    const promise = this.resolve(key, { compute, args, keys, count, scopeKey: this.scopeKeyOf(receiver), cap });
+    const promise = this.resolve(key, { compute, args, keys, count, scopeKey, cap });
     this.caps.set(promise, cap);
     return promise;
   }
@@ -167,8 +173,9 @@ export class SharedTier implements AttachedTier {
 
   /** `cacheInvalidate` deletes the shared entry too (in the background), and other processes' copies. */
   invalidated(receiver: unknown, keys: ArrayLike<unknown>, count: number): void {
-    this.forget(this.keyOf(receiver, keys, count));
-    this.publish('del', this.scopeKeyOf(receiver), keys, count);
+    const scopeKey = this.scopeKeyOf(receiver);
+    this.forget(this.keyWith(scopeKey, keys, count));
+    this.publish('del', scopeKey, keys, count);
   }
 
   /** `cacheClear()`: other processes clear their copies too (the shared entries stay; bump `version` for those). */
@@ -176,8 +183,9 @@ export class SharedTier implements AttachedTier {
     this.publish('clear', undefined, [], 0);
   }
 
+  /** The scope key of a call, or NO_SCOPE (no scope function, or no receiver): a scope may return undefined. */
   private scopeKeyOf(receiver: unknown): unknown {
-    return this.scope === undefined || receiver === undefined ? undefined : this.scope(receiver);
+    return this.scope === undefined || receiver === undefined ? NO_SCOPE : this.scope(receiver);
   }
 
   /**
@@ -190,7 +198,10 @@ export class SharedTier implements AttachedTier {
     const message: BusMessage = { from: this.busToken, op };
     if (op === 'del') {
       message.keys = Array.from({ length: count }, (_, i) => keys[i]);
-      if (scopeKey !== undefined) message.scope = scopeKey;
+      if (scopeKey !== NO_SCOPE) {
+        message.scoped = true;
+        message.scope = scopeKey;
+      }
     }
     this.counters.busSent++;
     Promise.resolve()
@@ -217,7 +228,9 @@ export class SharedTier implements AttachedTier {
       message = taggedJsonCodec.decode(text) as BusMessage;
       if (message.from === this.busToken) return;
       if (message.op === 'clear') this.local?.clear();
-      else if (message.op === 'del' && Array.isArray(message.keys)) this.local?.invalidate(message.scope, message.keys, message.keys.length);
+      else if (message.op === 'del' && Array.isArray(message.keys)) {
+        this.local?.invalidate(message.scoped === true, message.scope, message.keys, message.keys.length);
+      }
       else throw new TypeError('not a bus message');
     } catch {
       this.counters.busErrors++;
@@ -235,7 +248,12 @@ export class SharedTier implements AttachedTier {
    * anything is stored) for a value that has no meaning in another process.
    */
   keyOf(receiver: unknown, keys: ArrayLike<unknown>, count: number): string {
-    const scopePart = this.scope === undefined || receiver === undefined ? '' : encodeScope(this.caller, this.scope(receiver));
+    return this.keyWith(this.scopeKeyOf(receiver), keys, count);
+  }
+
+  /** The shared key for a scope key already computed (NO_SCOPE: no scope part). */
+  private keyWith(scopeKey: unknown, keys: ArrayLike<unknown>, count: number): string {
+    const scopePart = scopeKey === NO_SCOPE ? '' : encodeScope(this.caller, scopeKey);
     return `${this.prefix}${scopePart}(${encodeArguments(this.caller, keys, count, this.customKey)})`;
   }
 
