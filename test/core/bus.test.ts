@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
-import { cacheInvalidate, cached, lruCache } from '../../src/index.js';
+import { cacheContains, cacheInvalidate, cached, lruCache } from '../../src/index.js';
 import { sharedStats, sharedTier, type SharedBus } from '../../src/shared/index.js';
 import { MemoryStore } from '../support/memory-store.js';
 
@@ -114,6 +114,37 @@ describe("option 'bus': other processes' local copies stay coherent", () => {
     await new B(8).balance('EUR'); // user 8's copy stays
     await new B(7).balance('EUR'); // user 7's went: recomputed (the shared entry was deleted too)
     expect(computed).toEqual(['7:EUR', '8:EUR', '7:EUR']);
+  });
+
+  it('a scope key that is undefined is still one scope key: its invalidation reaches only it', async () => {
+    const store = new MemoryStore();
+    const bus = memoryBus();
+    const computed: string[] = [];
+    const makeClass = () => {
+      class Doc {
+        constructor(readonly owner: string | undefined) {}
+        @cached({ ttl: 60_000, scope: (self: Doc) => self.owner, shared: sharedTier({ store, namespace: 'docs', bus }) })
+        async title(id: number) {
+          computed.push(`${this.owner}:${id}`);
+          return `${this.owner}:${id}`;
+        }
+      }
+      return Doc;
+    };
+    const [A, B] = [makeClass(), makeClass()];
+    await new A(undefined).title(1);
+    await new A('ada').title(1);
+    await vi.waitFor(() => expect(store.calls.set).toBe(2));
+    // A's two writes also tell B (a newer value): let those arrive before B reads its copies.
+    await vi.waitFor(() => expect(sharedStats(B, 'title').busReceived).toBe(2));
+    await new B(undefined).title(1);
+    await new B('ada').title(1);
+    expect(computed).toEqual(['undefined:1', 'ada:1']);
+    const heard = sharedStats(B, 'title').busReceived;
+    cacheInvalidate(new A(undefined), 'title', 1);
+    await vi.waitFor(() => expect(sharedStats(B, 'title').busReceived).toBeGreaterThan(heard));
+    expect(cacheContains(new B('ada'), 'title', 1)).toBe(true); // another scope key: kept
+    expect(cacheContains(new B(undefined), 'title', 1)).toBe(false);
   });
 
   it('a bus that throws or rejects never fails a call; its errors are counted', async () => {
