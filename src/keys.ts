@@ -49,6 +49,13 @@ export class WeakEntry {
 
 export type Leaf = number | WeakEntry;
 
+/** The first `count` keys as an array of their own (a loop: Array.from with a mapper costs a call per key). */
+export function copyKeys(keys: ArrayLike<unknown>, count: number): unknown[] {
+  const copy = new Array<unknown>(count);
+  for (let i = 0; i < count; i++) copy[i] = keys[i];
+  return copy;
+}
+
 /** True for values a WeakMap can hold: objects and functions. */
 export function isObjectLike(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';

@@ -16,6 +16,7 @@
 import { NOT_CACHED, isThenable, watchSettlement, type ExpiryOf, type PendingHolder } from './async.js';
 import { Cache, MISS, type Tally } from './cache.js';
 import { preciseNow } from './clock.js';
+import { copyKeys } from './keys.js';
 import type { ResultPolicy } from './policy.js';
 
 /** The key of a record that holds no entry: no argument can be identical to it. */
@@ -27,13 +28,6 @@ export const GROWN: unique symbol = Symbol('lru-memo.grown');
 export const NO_KEYS: readonly unknown[] = Object.freeze([]);
 
 const sameValueZero = (a: unknown, b: unknown) => a === b || (a !== a && b !== b);
-
-/** The first `count` keys as an array of the record's own (a loop: Array.from with a mapper costs a call per key). */
-function copyOf(keys: ArrayLike<unknown>, count: number): unknown[] {
-  const copy = new Array<unknown>(count);
-  for (let i = 0; i < count; i++) copy[i] = keys[i];
-  return copy;
-}
 
 /** How a record's entries are counted into its group's total (scope.ts). */
 export interface RecordAccounting {
@@ -145,7 +139,7 @@ export class InstanceRecord {
       }
       this.drop(accounting); // the LRU of one: the old entry makes room
     }
-    const key = count === 1 ? keys[0] : count === 0 ? NO_KEYS : copyOf(keys, count);
+    const key = count === 1 ? keys[0] : count === 0 ? NO_KEYS : copyKeys(keys, count);
     this.store1(key, value, policy, accounting, expires);
   }
 

@@ -370,8 +370,7 @@ export class CacheGroup {
   containsAnywhere(keys: ArrayLike<unknown>, count: number): boolean {
     if (this.unscoped.has(keys, count)) return true;
     if (this.keyed === undefined) return false;
-    const rest = Array.from({ length: count }, (_, i) => keys[i]);
-    return this.keyed.firstKeys(count + 1).some((first) => this.keyed!.has([first, ...rest], count + 1));
+    return this.keyed.firstKeys(count + 1).some((first) => this.keyed!.has(prefixedKeys(first, keys, count), count + 1));
   }
 
   // ---- one target ------------------------------------------------------------

@@ -21,6 +21,7 @@
  */
 import { isThenable } from '../async.js';
 import { describe } from '../describe.js';
+import { copyKeys } from '../keys.js';
 import type { AttachedTier, LocalCaches, TierContext } from '../tier.js';
 import { taggedJsonCodec } from './codec.js';
 import { FAILED, GuardedStore, type Failed } from './guarded.js';
@@ -197,7 +198,7 @@ export class SharedTier implements AttachedTier {
     if (bus === undefined) return;
     const message: BusMessage = { from: this.busToken, op };
     if (op === 'del') {
-      message.keys = Array.from({ length: count }, (_, i) => keys[i]);
+      message.keys = copyKeys(keys, count);
       if (scopeKey !== NO_SCOPE) {
         message.scoped = true;
         message.scope = scopeKey;
