@@ -14,7 +14,8 @@ import { createClient as createClient5 } from 'redis-v5';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lruCache } from '../../src/index.js';
 import { sharedStats, sharedTier } from '../../src/shared/index.js';
-import { redisBus, redisStore, type RedisClientLike } from '../../src/redis/index.js';
+import { redisStore, type RedisClientLike } from '../../src/redis/index.js';
+import { expectBusEviction } from './bus-check.js';
 import { RedisServer } from '../../scripts/redis-server.js';
 
 let server: RedisServer;
@@ -87,33 +88,7 @@ describe.each(Object.entries(clients))('%s', (name, make) => {
   it('the bus: an invalidation in one process evicts the copy in another', async () => {
     const [one, two] = [make(server.port), make(server.port)];
     try {
-      const source = { version: 1 };
-      const wrap = (made: Made) => {
-        const store = redisStore(made.client);
-        const f = lruCache(async (id: number) => ({ id, version: source.version }), {
-          ttl: 60_000,
-          shared: sharedTier({ store, bus: redisBus(made.client), namespace: `${name}:bus` }),
-        });
-        return { f, store };
-      };
-      const [{ f: a, store }, { f: b, store: storeB }] = [wrap(one), wrap(two)];
-      await vi.waitFor(() => expect(store.ready() && storeB.ready()).toBe(true), { timeout: 30_000 });
-      await a(0);
-      await vi.waitFor(() => expect(sharedStats(a).writes).toBe(1));
-      await vi.waitFor(
-        () => {
-          a.cacheInvalidate(0); // until b's subscription is live
-          expect(sharedStats(b).busReceived).toBeGreaterThan(0);
-        },
-        { timeout: 30_000, interval: 50 },
-      );
-      await a(1);
-      await vi.waitFor(() => expect(sharedStats(a).writes).toBe(2));
-      expect(await b(1)).toEqual({ id: 1, version: 1 });
-      source.version = 2;
-      a.cacheInvalidate(1);
-      await vi.waitFor(() => expect(b.cacheContains(1)).toBe(false));
-      expect(await b(1)).toEqual({ id: 1, version: 2 });
+      await expectBusEviction(`${name}:bus`, one.client, two.client, 30_000);
     } finally {
       await Promise.all([one.close(), two.close()]);
     }

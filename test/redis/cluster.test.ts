@@ -10,7 +10,8 @@ import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lruCache } from '../../src/index.js';
 import { sharedStats, sharedTier } from '../../src/shared/index.js';
-import { redisBus, redisStore, type RedisClientLike } from '../../src/redis/index.js';
+import { redisStore, type RedisClientLike } from '../../src/redis/index.js';
+import { expectBusEviction } from './bus-check.js';
 import { RedisCluster } from '../../scripts/redis-server.js';
 
 let cluster: RedisCluster;
@@ -73,27 +74,7 @@ describe.each(Object.entries(clients))('%s', (name, make) => {
   it('the bus: an invalidation in one process evicts the copy in another', async () => {
     const [one, two] = [make(), make()];
     try {
-      const source = { version: 1 };
-      const wrap = (client: RedisClientLike) => {
-        const store = redisStore(client);
-        return { store, f: lruCache(async (id: number) => ({ id, version: source.version }), { ttl: 60_000, shared: sharedTier({ store, bus: redisBus(client), namespace: `${name}:bus` }) }) };
-      };
-      const [{ store: sa, f: a }, { store: sb, f: b }] = [wrap(one.client), wrap(two.client)];
-      await vi.waitFor(() => expect(sa.ready() && sb.ready()).toBe(true), { timeout: 60_000 });
-      await vi.waitFor(
-        () => {
-          a.cacheInvalidate(0); // until b's subscription is live
-          expect(sharedStats(b).busReceived).toBeGreaterThan(0);
-        },
-        { timeout: 60_000, interval: 50 },
-      );
-      await a(1);
-      await vi.waitFor(() => expect(sharedStats(a).writes).toBe(1));
-      expect(await b(1)).toEqual({ id: 1, version: 1 });
-      source.version = 2;
-      a.cacheInvalidate(1);
-      await vi.waitFor(() => expect(b.cacheContains(1)).toBe(false));
-      expect(await b(1)).toEqual({ id: 1, version: 2 });
+      await expectBusEviction(`${name}:bus`, one.client, two.client, 60_000);
     } finally {
       await Promise.all([one.close(), two.close()]);
     }
