@@ -40,6 +40,7 @@ import {
   uncountEntry,
   type Leaf,
 } from './keys.js';
+import type { Grace } from './grace.js';
 import type { ResultPolicy } from './policy.js';
 import { RecencyList, type SlotOwner } from './store.js';
 
@@ -148,6 +149,8 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   private readonly plain: boolean;
   /** This cache's place in its budget (its counters count there from the start). */
   private readonly membership: Membership | undefined;
+  /** Milliseconds an entry is kept past its expiry (option `grace`; 0 without). */
+  private readonly graceMs: number;
 
   constructor(
     /** `Infinity` for an unbounded cache; 0 never stores. */
@@ -162,7 +165,10 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     readonly tally: Tally | undefined = undefined,
     /** Options `shouldCache` and `ttl` as a function: decide a synchronous result before it is stored. */
     private readonly results: ResultPolicy | undefined = undefined,
+    /** Option `grace`: expired entries are kept this long as a fallback, and offered to the miss that follows. */
+    private readonly grace: Grace | undefined = undefined,
   ) {
+    this.graceMs = grace === undefined ? 0 : grace.ms;
     this.bounded = maxSize !== Infinity;
     this.plain = ttl === 0 && budget === undefined;
     this.membership = budget?.join(this);
@@ -244,7 +250,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    */
   private hitChecked(slot: number, expires: number): unknown {
     if (this.ttl !== 0) {
-      if (!(expires > hitNow())) return this.expired(slot);
+      if (!(expires > hitNow())) return this.expired(slot, expires);
       if (expires === Infinity) this.pendingHits++;
     }
     this.hits++;
@@ -258,8 +264,12 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     return value === MISS ? MISS : entry.value;
   }
 
-  /** A lookup found an expired entry: it goes, and the call is a miss. */
-  private expired(slot: number): Miss {
+  /**
+   * A lookup found an expired entry: it goes, and the call is a miss. With
+   * grace, a stale entry is first offered to the miss as its fallback.
+   */
+  private expired(slot: number, expires: number): Miss {
+    if (this.grace !== undefined) this.grace.offer(this.valueIn(slot), expires, hitNow());
     this.remove(slot);
     return MISS;
   }
@@ -277,7 +287,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     this.misses++;
     const { epoch, writes } = this;
     const value = compute(receiver, args, keys, count);
-    const expires = this.results?.expiryFor(value, args);
+    const expires = this.grace?.expiryFor(value) ?? this.results?.expiryFor(value, args);
     if (this.epoch === epoch && expires !== NOT_CACHED) this.store(keys, count, value, this.writes === writes, expires);
     return value;
   }
@@ -440,8 +450,9 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   }
 
   /**
-   * Entries currently usable: expired entries, and weak entries whose
-   * argument the GC already took, are removed first so they are not counted.
+   * Entries held now: expired entries (past their grace, with option
+   * `grace`), and weak entries whose argument the GC already took, are
+   * removed first so they are not counted.
    */
   get size(): number {
     if (this.ttl !== 0 || this.handle !== undefined) this.sweep();
@@ -517,23 +528,30 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   private sweep(): void {
     this.writesSinceSweep = 0;
     const now = preciseNow();
-    const stale: number[] = [];
+    const gone: number[] = [];
+    // An entry within grace stays: it is a stale value's fallback (grace.ts).
     for (const slot of this.list.slotsOldestFirst()) {
       const payload = this.values[slot];
       if (payload instanceof WeakSlot) {
         const entry = payload.ref.deref();
-        if (entry === undefined || entry.expires <= now) stale.push(slot);
-      } else if (this.ttl !== 0 && this.expiries[slot]! <= now) {
-        stale.push(slot);
+        if (entry === undefined || entry.expires + this.graceMs <= now) gone.push(slot);
+      } else if (this.ttl !== 0 && this.expiries[slot]! + this.graceMs <= now) {
+        gone.push(slot);
       }
     }
-    for (const slot of stale) this.remove(slot);
+    for (const slot of gone) this.remove(slot);
     this.sweepDue = Math.max(MIN_WRITES_BETWEEN_SWEEPS, this.list.size);
   }
 
   private remove(slot: number): void {
     this.dropPayload(slot);
     this.list.release(slot);
+  }
+
+  /** The value an entry holds (a weak entry's, if the GC has not taken it). */
+  private valueIn(slot: number): unknown {
+    const payload = this.values[slot];
+    return payload instanceof WeakSlot ? payload.ref.deref()?.value : payload;
   }
 
   /** Takes a slot's entry out of the trie and forgets its payload. */

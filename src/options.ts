@@ -34,13 +34,28 @@ export interface Settings {
   readonly budget: BudgetImpl | undefined;
   /** A tier behind the local cache (lru-memo/shared), if any. */
   readonly shared: Tier | undefined;
+  /** Milliseconds an expired entry is kept as a fallback (option `grace`); 0 = none. */
+  readonly grace: number;
+  /** Milliseconds a refresh of a stale entry may take before the stale value answers; undefined = no limit. */
+  readonly softTimeoutMs: number | undefined;
 }
 
 /** Python's default, kept: `functools.lru_cache(maxsize=128)`. */
 export const DEFAULT_MAX_SIZE = 128;
 
-export const FUNCTION_OPTIONS = ['maxSize', 'ttl', 'key', 'shouldCache', 'budget', 'shared', 'scope'] as const;
-export const MEMBER_OPTIONS = ['maxSize', 'ttl', 'key', 'shouldCache', 'budget', 'shared', 'scope'] as const;
+export const FUNCTION_OPTIONS = [
+  'maxSize',
+  'ttl',
+  'key',
+  'shouldCache',
+  'grace',
+  'softTimeoutMs',
+  'budget',
+  'shared',
+  'scope',
+] as const;
+/** The same names; a list of its own because `readSettings` tells members by it (their `scope` takes more). */
+export const MEMBER_OPTIONS: readonly string[] = [...FUNCTION_OPTIONS];
 
 /** The settings of `lruCache(fn)` with no options. */
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
@@ -52,6 +67,8 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   scope: 'instance',
   budget: undefined,
   shared: undefined,
+  grace: 0,
+  softTimeoutMs: undefined,
 });
 
 /** Reads `options` for `caller`; `known` lists the option names this caller accepts. */
@@ -60,6 +77,7 @@ export function readSettings(options: unknown, caller: string, known: readonly s
   const path = { caller, prefix: '' };
   const given = readOptions(path, options, known);
   const ttlOf = typeof given.ttl === 'function' ? (given.ttl as TtlFunction) : undefined;
+  const grace = readGrace(caller, given.grace, given.ttl);
   return {
     maxSize: readMaxSize(caller, given.maxSize),
     ttl: ttlOf !== undefined ? Infinity : given.ttl === undefined ? 0 : readTtl(caller, given.ttl),
@@ -69,7 +87,37 @@ export function readSettings(options: unknown, caller: string, known: readonly s
     scope: readScope(caller, given.scope, known === MEMBER_OPTIONS),
     budget: readBudget(caller, given.budget),
     shared: readTier(caller, given.shared),
+    grace,
+    softTimeoutMs: readSoftTimeout(caller, given.softTimeoutMs, grace),
   };
+}
+
+/** Option `grace`: positive milliseconds or Infinity, for a cache whose entries expire. */
+function readGrace(caller: string, value: unknown, ttl: unknown): number {
+  if (value === undefined) return 0;
+  const rule = `${caller}: option 'grace' must be a positive number of milliseconds or Infinity`;
+  if (typeof value !== 'number') throw new TypeError(`${rule}, received ${describe(value)}`);
+  if (!(value > 0)) throw new RangeError(`${rule}, received ${describe(value)}`);
+  if (ttl === undefined) {
+    throw new TypeError(
+      `${caller}: option 'grace' keeps entries past their ttl, so it needs option 'ttl' (entries that never expire are never stale)`,
+    );
+  }
+  return value;
+}
+
+/** Option `softTimeoutMs`: non-negative finite milliseconds, with option `grace`. */
+function readSoftTimeout(caller: string, value: unknown, grace: number): number | undefined {
+  if (value === undefined) return undefined;
+  const rule = `${caller}: option 'softTimeoutMs' must be a non-negative finite number of milliseconds`;
+  if (typeof value !== 'number') throw new TypeError(`${rule}, received ${describe(value)}`);
+  if (!(value >= 0 && Number.isFinite(value))) throw new RangeError(`${rule}, received ${describe(value)}`);
+  if (grace === 0) {
+    throw new TypeError(
+      `${caller}: option 'softTimeoutMs' answers a slow refresh with the stale value, so it needs option 'grace' (received softTimeoutMs ${value} without grace)`,
+    );
+  }
+  return value;
 }
 
 function readMaxSize(caller: string, value: unknown): number {

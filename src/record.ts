@@ -16,6 +16,7 @@
 import { NOT_CACHED, isThenable, watchSettlement, type ExpiryOf, type PendingHolder } from './async.js';
 import { Cache, MISS, type Tally } from './cache.js';
 import { preciseNow } from './clock.js';
+import type { Grace } from './grace.js';
 import { copyKeys } from './keys.js';
 import type { ResultPolicy } from './policy.js';
 
@@ -71,11 +72,16 @@ export class InstanceRecord {
     return true;
   }
 
-  /** The value for these keys, or MISS; an expired entry is removed. No counting. */
-  find(keys: ArrayLike<unknown>, count: number, accounting: RecordAccounting): unknown {
+  /**
+   * The value for these keys, or MISS; an expired entry is removed (offered
+   * to the miss as its fallback first, within `grace`). No counting.
+   */
+  find(keys: ArrayLike<unknown>, count: number, accounting: RecordAccounting, grace: Grace | undefined): unknown {
     if (this.key === GROWN) return (this.value as Cache).get(keys, count);
     if (this.key === EMPTY || !this.matches(keys, count)) return MISS;
-    if (!this.fresh(preciseNow())) {
+    const now = preciseNow();
+    if (!this.fresh(now)) {
+      grace?.offer(this.value, this.expiry(), now);
       this.drop(accounting);
       return MISS;
     }
@@ -106,10 +112,10 @@ export class InstanceRecord {
     return fresh;
   }
 
-  /** Entries held now (an expired one is removed, not counted). */
-  size(accounting: RecordAccounting): number {
+  /** Entries held now (an expired one, past `graceMs`, is removed, not counted). */
+  size(accounting: RecordAccounting, graceMs: number): number {
     if (this.key === GROWN) return (this.value as Cache).size;
-    if (this.key !== EMPTY && !this.fresh(preciseNow())) this.drop(accounting);
+    if (this.key !== EMPTY && !this.fresh(preciseNow() - graceMs)) this.drop(accounting);
     return this.key === EMPTY ? 0 : 1;
   }
 
@@ -171,7 +177,15 @@ export class InstanceRecord {
   grow(policy: RecordPolicy, accounting: RecordAccounting): Cache {
     const held = this.key === EMPTY ? undefined : { key: this.key, value: this.value, expiry: this.expiry() };
     if (held !== undefined) this.drop(accounting); // counted out as a small entry, counted in by the cache
-    const full = new Cache(policy.maxSize, policy.ttl, undefined, policy.expiryOf, accounting.tallyForGrowth(this), policy.results);
+    const full = new Cache(
+      policy.maxSize,
+      policy.ttl,
+      undefined,
+      policy.expiryOf,
+      accounting.tallyForGrowth(this),
+      policy.results,
+      policy.grace,
+    );
     full.hits = this.hits;
     full.misses = this.misses;
     if (held !== undefined) {
@@ -245,6 +259,8 @@ export class RecordPolicy implements PendingHolder {
     private readonly accounting: RecordAccounting,
     /** Options `shouldCache` and `ttl` as a function, passed on to the full caches records grow into. */
     readonly results: ResultPolicy | undefined,
+    /** Option `grace`, likewise. */
+    readonly grace: Grace | undefined,
   ) {}
 
   holds(_slot: number, record: unknown, thenable: object): boolean {

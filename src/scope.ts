@@ -30,6 +30,7 @@ import { isObjectLike } from './keys.js';
 import type { Scope } from './options.js';
 import { EntryCounts } from './accounting.js';
 import { installedProvider, type RequestContext } from './context.js';
+import type { Grace } from './grace.js';
 import type { ResultPolicy } from './policy.js';
 import { GROWN, InstanceRecord, NO_KEYS, RecordPolicy, TimedRecord } from './record.js';
 
@@ -137,10 +138,12 @@ export class CacheGroup {
     readonly expiryOf: ExpiryOf | undefined,
     /** Options `shouldCache` and `ttl` as a function, if given. */
     readonly results: ResultPolicy | undefined = undefined,
+    /** Option `grace` (and `softTimeoutMs`), if given. */
+    readonly grace: Grace | undefined = undefined,
   ) {
     this.records = this.newRecordStore();
     this.unscoped = this.newCache(budget, undefined);
-    this.policy = new RecordPolicy(maxSize, ttl, expiryOf, this.counts, results);
+    this.policy = new RecordPolicy(maxSize, ttl, expiryOf, this.counts, results, grace);
   }
 
   private newRecordStore(): RecordStore {
@@ -149,7 +152,7 @@ export class CacheGroup {
 
   /** A cache with this group's settings. */
   private newCache(budget: BudgetImpl | undefined, tally: Tally | undefined): Cache {
-    return new Cache(this.maxSize, this.ttl, budget, this.expiryOf, tally, this.results);
+    return new Cache(this.maxSize, this.ttl, budget, this.expiryOf, tally, this.results, this.grace);
   }
 
   // ---- choosing the cache ----------------------------------------------------
@@ -273,7 +276,7 @@ export class CacheGroup {
         return hit;
       }
     } else {
-      const hit = record.find(keys, count, this.counts);
+      const hit = record.find(keys, count, this.counts, this.grace);
       if (hit !== MISS) {
         record.hits++;
         this.hits++;
@@ -314,7 +317,7 @@ export class CacheGroup {
     if (full !== undefined) full.misses++;
     else record.misses++;
     const value = compute(receiver, args, keys, count);
-    const expires = this.results?.expiryFor(value, args);
+    const expires = this.grace?.expiryFor(value) ?? this.results?.expiryFor(value, args);
     if (record.stamp < this.clearedAt || this.maxSize === 0 || expires === NOT_CACHED) return value;
     // A record holds primitive keys only: an object key needs the full cache, whose trie holds it weakly.
     if (record.key !== GROWN && hasObject(keys, count)) record.grow(this.policy, this.counts);
@@ -402,7 +405,7 @@ export class CacheGroup {
     const full = record.full;
     return full !== undefined
       ? { hits: full.hits, misses: full.misses, currSize: full.size }
-      : { hits: record.hits, misses: record.misses, currSize: record.size(this.counts) };
+      : { hits: record.hits, misses: record.misses, currSize: record.size(this.counts, this.grace?.ms ?? 0) };
   }
 
   /**
@@ -454,6 +457,7 @@ export class CacheGroup {
     this.records = this.newRecordStore();
     this.counts.clear();
     this.hits = this.misses = this.pendingHits = this.outside = 0;
+    if (this.grace !== undefined) this.grace.staleAnswers = 0;
     this.stamp++;
     this.clearedAt = this.logBase = this.stamp;
     this.log = [];

@@ -20,8 +20,17 @@ export interface CacheInfo {
   readonly misses: number;
   /** The bound on entries (per receiver for methods); `Infinity` when unbounded. */
   readonly maxSize: number;
-  /** Entries held now (expired entries and collected object keys are not counted). */
+  /**
+   * Entries held now (expired entries and collected object keys are not
+   * counted; with option `grace`, a stale entry is, until its grace ends).
+   */
   readonly currSize: number;
+  /**
+   * With option `grace` only: calls answered with a stale value (the
+   * function failed, or a refresh outlasted `softTimeoutMs`), over every
+   * receiver, since the function's last `cacheClear()`.
+   */
+  readonly staleAnswers?: number;
 }
 
 /**
@@ -108,6 +117,28 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * lruCache(findUser, { shouldCache: (user) => user !== undefined }); // a miss is asked again
    */
   shouldCache?: (value: Awaited<R>, args: A) => boolean;
+  /**
+   * Milliseconds an entry is kept past its ttl as a fallback (needs `ttl`).
+   * A call on such a stale entry runs the function again; if that throws or
+   * rejects, the call answers with the stale value instead, and the next
+   * call tries again, until grace ends. A failure is never cached.
+   * Positive, or `Infinity` (kept until evicted).
+   * @default undefined (an expired entry is never used)
+   * @example
+   * lruCache(fetchRates, { ttl: 60_000, grace: 3_600_000 }); // an hour of last-known rates if the source is down
+   */
+  grace?: number;
+  /**
+   * With `grace`, for functions that return a promise: a refresh of a stale
+   * entry that has not settled after this many milliseconds answers with the
+   * stale value and runs on; calls meanwhile answer stale at once, and the
+   * first call after it fulfils stores its value. `0` serves stale at once
+   * (stale-while-revalidate). A non-negative finite number.
+   * @default undefined (wait for the refresh)
+   * @example
+   * lruCache(fetchPrice, { ttl: 10_000, grace: 600_000, softTimeoutMs: 50 });
+   */
+  softTimeoutMs?: number;
   /**
    * Computes the cache key from the arguments, instead of the argument list
    * itself. Runs exactly once per call. An object key is held weakly.

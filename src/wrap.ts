@@ -8,6 +8,7 @@ import type { Compute } from './cache.js';
 import { fromWallClock } from './clock.js';
 import { DEFAULT_SETTINGS, FUNCTION_OPTIONS, describe, readSettings, type Settings } from './options.js';
 import { callPath } from './paths.js';
+import { Grace } from './grace.js';
 import { NOT_CACHED, ResultPolicy } from './policy.js';
 import { CacheGroup } from './scope.js';
 import type { AttachedTier } from './tier.js';
@@ -132,25 +133,30 @@ export function createCachedFunction<F extends AnyFunction>(
   });
   // With a tier, the tier asks the policy before sharing and reports its answer as the promise's expiry.
   const tracked = results !== undefined && tier === undefined ? results : undefined;
-  const expiryOf = tracked !== undefined ? tracked.settledExpiry : tierExpiry(tier);
+  const baseExpiryOf = tracked !== undefined ? tracked.settledExpiry : tierExpiry(tier);
+  const grace = settings.grace === 0 ? undefined : new Grace(settings.grace, settings.softTimeoutMs);
   const group = new CacheGroup(
     settings.maxSize,
     settings.ttl,
     settings.scope,
     settings.key as ((...args: unknown[]) => unknown) | undefined,
     settings.budget,
-    expiryOf,
+    grace === undefined ? baseExpiryOf : grace.expiryOf(baseExpiryOf),
     results,
+    grace,
   );
   local = group;
   if (tier?.cleared !== undefined) group.onClearAll = () => tier.cleared!();
-  const compute: Compute =
+  const computeValue: Compute =
     tier !== undefined
       ? (receiver, args, keys, count) => tier.load(receiver, args, keys, count, () => fn.apply(receiver, args as unknown[]))
       : tracked !== undefined
         ? (receiver, args) => tracked.track(fn.apply(receiver, args as unknown[]), args)
         : (receiver, args) => fn.apply(receiver, args as unknown[]);
-  const wrapper = callPath(fn, group, compute, tier === undefined && results === undefined, {
+  // Grace goes around everything a miss runs: the stale value answers for the tier and the function alike.
+  const compute = grace === undefined ? computeValue : grace.wrap(computeValue);
+  const plain = tier === undefined && results === undefined && grace === undefined;
+  const wrapper = callPath(fn, group, compute, plain, {
     key: settings.key as AnyFunction | undefined,
     ttl: settings.ttl,
     scope: settings.scope,
@@ -201,5 +207,6 @@ function tierExpiry(tier: AttachedTier | undefined) {
 /** A frozen `CacheInfo` snapshot of a group's totals. */
 export function infoOf(group: CacheGroup): CacheInfo {
   const { hits, misses, currSize } = group.totals();
-  return Object.freeze({ hits, misses, maxSize: group.maxSize, currSize });
+  const info: CacheInfo = { hits, misses, maxSize: group.maxSize, currSize };
+  return Object.freeze(group.grace === undefined ? info : { ...info, staleAnswers: group.grace.staleAnswers });
 }

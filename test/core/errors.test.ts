@@ -151,7 +151,7 @@ const rows: Row[] = [
     'an unknown option (a typo)',
     () => lruCache(Math.abs, { maxsize: 10 } as never),
     TypeError,
-    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'shouldCache', 'budget', 'shared', 'scope'",
+    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'shouldCache', 'grace', 'softTimeoutMs', 'budget', 'shared', 'scope'",
   ],
   [
     'maxSize of the wrong type',
@@ -196,6 +196,12 @@ const rows: Row[] = [
     TypeError,
     "lruCache 'load': option 'shouldCache' must return a boolean, received 1",
   ],
+  ['grace of the wrong type', () => lruCache(Math.abs, { ttl: 10, grace: '1h' as never }), TypeError, `lruCache: option 'grace' must be a positive number of milliseconds or Infinity, received "1h" (a string)`],
+  ['grace out of range (zero, negative, NaN)', () => lruCache(Math.abs, { ttl: 10, grace: 0 }), RangeError, "lruCache: option 'grace' must be a positive number of milliseconds or Infinity, received 0"],
+  ['grace without ttl', () => lruCache(Math.abs, { grace: 1000 }), TypeError, "lruCache: option 'grace' keeps entries past their ttl, so it needs option 'ttl' (entries that never expire are never stale)"],
+  ['softTimeoutMs of the wrong type', () => lruCache(Math.abs, { ttl: 10, grace: 100, softTimeoutMs: '50' as never }), TypeError, `lruCache: option 'softTimeoutMs' must be a non-negative finite number of milliseconds, received "50" (a string)`],
+  ['softTimeoutMs out of range (negative, Infinity, NaN)', () => lruCache(Math.abs, { ttl: 10, grace: 100, softTimeoutMs: -1 }), RangeError, "lruCache: option 'softTimeoutMs' must be a non-negative finite number of milliseconds, received -1"],
+  ['softTimeoutMs without grace', () => lruCache(Math.abs, { ttl: 10, softTimeoutMs: 50 }), TypeError, "lruCache: option 'softTimeoutMs' answers a slow refresh with the stale value, so it needs option 'grace' (received softTimeoutMs 50 without grace)"],
   ['key that is not a function', () => lruCache(Math.abs, { key: 'id' as never }), TypeError, `lruCache: option 'key' must be a function, received "id" (a string)`],
   [
     'budget not made by createBudget',
