@@ -66,6 +66,21 @@ async function localHitScenario(): Promise<ScenarioResult | undefined> {
           shared: sharedTier({ store: untouchedStore, bus: silentBus, namespace: 'bench-bus', breaker: { failures: 1e9 } }),
         }),
     },
+    {
+      name: 'lru-memo lruCache({ ttl, grace, softTimeoutMs }) (no shared tier)',
+      make: () => lruCache(body, { ttl: 3_600_000, grace: 3_600_000, softTimeoutMs: 50, maxSize: 2000 }),
+    },
+    {
+      name: 'lru-memo lruCache({ ttl, grace, softTimeoutMs, shared with bus })',
+      make: () =>
+        lruCache(body, {
+          ttl: 3_600_000,
+          grace: 3_600_000,
+          softTimeoutMs: 50,
+          maxSize: 2000,
+          shared: sharedTier({ store: untouchedStore, bus: silentBus, namespace: 'bench-grace', breaker: { failures: 1e9 } }),
+        }),
+    },
   ];
   const rows: Omit<Row, 'ratio'>[] = [];
   for (const contender of contenders) {
@@ -77,7 +92,12 @@ async function localHitScenario(): Promise<ScenarioResult | undefined> {
     rows.push({ name: contender.name, nsPerOp: ns, floor: contender.floor ?? false });
     progress(`  ${contender.name}: ${ns.toFixed(1)} ns/op`);
   }
-  return { title, unit: 'ns per call (all local hits)', rows: withRatios(rows), target: 'with shared <= 1.2x without it' };
+  return {
+    title,
+    unit: 'ns per call (all local hits)',
+    rows: withRatios(rows),
+    target: 'with shared, and with bus and grace on, <= 1.2x without them',
+  };
 }
 
 /** Median over `batches` of the time per call of `calls` sequential awaited calls. */
@@ -229,7 +249,101 @@ async function busScenario(): Promise<ScenarioResult | undefined> {
   }
 }
 
+/**
+ * Milliseconds per call of `call` on `keys`, one awaited call per key, each
+ * answered with a stale value (checked by `expectStale`).
+ */
+async function staleMs(keys: number[], call: (key: number) => Promise<unknown>, expectStale: (key: number, got: unknown) => void): Promise<number> {
+  const started = performance.now();
+  for (const key of keys) expectStale(key, await call(key));
+  return (performance.now() - started) / keys.length;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Stale answers (options grace and softTimeoutMs): how long a call on an
+ * expired entry takes when the function fails, or is slow, beside the same
+ * slow call without grace (which waits) and a fresh hit. Locally, and from
+ * a shared entry on loopback Redis read by a process with no copy of its own.
+ */
+async function staleScenario(): Promise<ScenarioResult | undefined> {
+  const title = 'Stale answers with grace: the function fails or is slow (200 ms)';
+  if (!selected(title)) return undefined;
+  progress(title);
+  const SLOW_MS = 200;
+  const SOFT_MS = 20;
+  const count = quick ? 5 : 20;
+  const keys = Array.from({ length: count }, (_, i) => i);
+  const good = async (key: number) => ({ key, good: true });
+  const failing = async (_key: number): Promise<{ key: number; good: boolean }> => {
+    throw new Error('source down');
+  };
+  const slow = async (key: number) => (await sleep(SLOW_MS), { key, good: false });
+  const isStale = (key: number, got: unknown) => {
+    const value = got as { key: number; good: boolean };
+    if (value.key !== key || !value.good) throw new Error(`bench: no stale answer for ${key}`);
+  };
+  /** A cache whose entries (written by `good`) are all stale; then its function becomes `then`. */
+  async function staleLocal(options: { grace?: number; softTimeoutMs?: number }, then: typeof good) {
+    let fn = good;
+    const f = lruCache((key: number) => fn(key), { ttl: 5, maxSize: 1000, ...options });
+    for (const key of keys) await f(key);
+    await sleep(20);
+    fn = then;
+    return f;
+  }
+  const rows: Omit<Row, 'ratio'>[] = [];
+  const hit = lruCache(good, { ttl: 3_600_000 });
+  for (const key of keys) await hit(key);
+  rows.push({ name: 'floor: a fresh local hit (awaited)', nsPerOp: (await staleMs(keys, hit, isStale)) * 1e6, floor: true });
+  const failed = await staleLocal({ grace: 60_000 }, failing);
+  rows.push({ name: 'local, the function rejects: stale answer', nsPerOp: (await staleMs(keys, failed, isStale)) * 1e6, floor: false });
+  const softened = await staleLocal({ grace: 60_000, softTimeoutMs: SOFT_MS }, slow);
+  rows.push({ name: `local, the function takes ${SLOW_MS} ms, softTimeoutMs ${SOFT_MS}: stale answer`, nsPerOp: (await staleMs(keys, softened, isStale)) * 1e6, floor: false });
+  const waiting = await staleLocal({}, slow);
+  const waited = await staleMs(keys.slice(0, quick ? 2 : 5), waiting, (key, got) => {
+    if ((got as { key: number }).key !== key) throw new Error('bench: wrong value');
+  });
+  rows.push({ name: `control: no grace, the function takes ${SLOW_MS} ms: the call waits`, nsPerOp: waited * 1e6, floor: false });
+
+  if (findRedisServer() === undefined) {
+    progress(`${title}: shared rows skipped, no redis-server installed (apt-get install redis-server)`);
+  } else {
+    const server = await RedisServer.start();
+    const client = createClient({ socket: { host: '127.0.0.1', port: server.port }, disableOfflineQueue: true });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      /** A process with no copy of its own: a new local cache over the shared entries, which are stale. */
+      const freshProcess = (fn: typeof good, namespace: string, softTimeoutMs?: number) =>
+        lruCache(fn, { ttl: 5, grace: 60_000, softTimeoutMs, shared: sharedTier({ store: redisStore(client), namespace }) });
+      for (const [namespace, fn, soft] of [['bench-stale-fail', failing, undefined], ['bench-stale-slow', slow, SOFT_MS]] as const) {
+        const writer = freshProcess(good, namespace);
+        for (const key of keys) await writer(key);
+        while (sharedStats(writer).writes < keys.length) await sleep(5); // background writes
+        await sleep(20);
+        const reader = freshProcess(fn, namespace, soft);
+        const ms = await staleMs(keys, reader, isStale);
+        if (sharedStats(reader).staleAnswers !== keys.length) throw new Error('bench: the stale answers did not come from Redis');
+        const what = soft === undefined ? 'the function rejects' : `the function takes ${SLOW_MS} ms, softTimeoutMs ${SOFT_MS}`;
+        rows.push({ name: `shared (Redis), a process with no copy, ${what}: stale answer`, nsPerOp: ms * 1e6, floor: false });
+      }
+    } finally {
+      client.destroy();
+      await server.stop();
+    }
+  }
+  for (const row of rows) progress(`  ${row.name}: ${(row.nsPerOp / 1e6).toFixed(3)} ms`);
+  return {
+    title,
+    unit: `ns per call (${count} keys, one awaited call each)`,
+    rows: withRatios(rows),
+    target: 'a failing function answers stale at once; a slow one at softTimeoutMs, not after the function',
+  };
+}
+
 export async function sharedScenarios(): Promise<ScenarioResult[]> {
-  const results = [await localHitScenario(), await sharedHitScenario(), await busScenario()];
+  const results = [await localHitScenario(), await sharedHitScenario(), await busScenario(), await staleScenario()];
   return results.filter((result): result is ScenarioResult => result !== undefined);
 }

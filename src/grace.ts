@@ -94,8 +94,8 @@ export class Grace {
     staleExpiry: number,
   ): unknown {
     const earlier = typeof stale === 'object' && stale !== null ? this.answers.get(stale) : undefined;
-    if (earlier !== undefined) {
-      // The stale entry is one this layer answered while a refresh ran on past its soft timeout.
+    if (earlier?.stale === true) {
+      // The stale entry is a stale answer of this layer, given while its refresh ran on (or after it failed).
       if (earlier.refresh.state === RUNNING) return this.answerStale(earlier.refresh, stale, staleExpiry);
       if (earlier.refresh.state === FULFILLED) return earlier.refresh.promise; // its value is stored now
       // It failed: refresh again below.

@@ -48,6 +48,13 @@ export interface TierContext {
    * Undefined when every value lives `ttl`.
    */
   readonly lifetime?: ((value: unknown, args: ArrayLike<unknown>) => number) | undefined;
+  /**
+   * Option `grace`: milliseconds an entry is kept past its ttl as a fallback
+   * (0: none; may be Infinity). A tier keeps its own copies that long too.
+   */
+  readonly grace?: number;
+  /** Option `softTimeoutMs`: a refresh of a stale entry slower than this answers stale (undefined: no limit). */
+  readonly softTimeoutMs?: number | undefined;
   /** This process's caches of the function (usable once the wrapper exists, after `attach` returns). */
   readonly local?: LocalCaches;
 }

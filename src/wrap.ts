@@ -122,6 +122,8 @@ export function createCachedFunction<F extends AnyFunction>(
     member,
     scope: settings.scope,
     customKey: settings.key !== undefined,
+    grace: settings.grace,
+    softTimeoutMs: settings.softTimeoutMs,
     lifetime: results === undefined ? undefined : (value, args) => results.lifetime(value, args),
     local: {
       invalidate: (scoped, scopeKey, keys, count) => {

@@ -127,6 +127,12 @@ export function checkAttachment(context: TierContext): void {
         "may not outlive them); 'ttl' was not given",
     );
   }
+  if (context.grace === Infinity) {
+    throw new TypeError(
+      `${context.caller}: option 'grace' must be finite with option 'shared' (a shared entry is kept ttl + grace in ` +
+        'the store, and shared entries must expire); received grace Infinity',
+    );
+  }
   if (context.member && context.scope === 'instance') {
     throw new TypeError(
       `${context.caller}: option 'shared' needs option 'scope' to be a function (self) => key returning a primitive ` +

@@ -57,6 +57,8 @@ interface Call {
 interface Found {
   value: unknown;
   expiresAt: number;
+  /** Past `expiresAt` but within grace: a fallback, not an answer (read only where asked for). */
+  stale: boolean;
 }
 
 type Counters = { -readonly [K in keyof SharedStats]: SharedStats[K] };
@@ -76,6 +78,9 @@ interface BusMessage {
   keys?: unknown[];
 }
 
+/** A stale entry's refresh found the lock taken: another process is refreshing it. */
+const ANOTHER_REFRESHES = new Error('lru-memo: another process is refreshing this entry');
+
 /** A call without a scope part in its key (no scope function, or no receiver). */
 const NO_SCOPE: unique symbol = Symbol('lru-memo.no-scope');
 
@@ -91,6 +96,7 @@ export class SharedTier implements AttachedTier {
     sharedHits: 0,
     sharedMisses: 0,
     computations: 0,
+    staleAnswers: 0,
     lockAcquired: 0,
     lockWaits: 0,
     lockTimeouts: 0,
@@ -124,6 +130,10 @@ export class SharedTier implements AttachedTier {
   private readonly busToken = uniqueToken();
   /** Options `shouldCache`/`ttl` as a function: milliseconds a computed value lives (0: not cached). */
   private readonly lifetime: ((value: unknown, args: ArrayLike<unknown>) => number) | undefined;
+  /** Option `grace`: shared entries are kept this long past their expiry, as a fallback (0: none). */
+  private readonly grace: number;
+  /** Option `softTimeoutMs`: a refresh of a stale entry slower than this answers stale. */
+  private readonly softTimeoutMs: number | undefined;
 
   constructor(
     private readonly settings: SharedSettings,
@@ -134,6 +144,8 @@ export class SharedTier implements AttachedTier {
     this.scope = typeof context.scope === 'function' ? (context.scope as (self: unknown) => unknown) : undefined;
     this.customKey = context.customKey;
     this.lifetime = context.lifetime;
+    this.grace = context.grace ?? 0;
+    this.softTimeoutMs = context.softTimeoutMs;
     this.local = context.local;
     // Never the function's own name: a minifier renames it, and differently built processes would not share.
     this.prefix = keyPrefix(settings.namespace, settings.version, settings.name);
@@ -260,8 +272,10 @@ export class SharedTier implements AttachedTier {
 
   /** Resolves a local miss through the shared store (see the module comment). */
   private async resolve(key: string, call: Call): Promise<unknown> {
-    const found = await this.read(key, true);
-    if (found !== undefined && found !== FAILED) return this.hit(found, call.cap);
+    const found = await this.read(key, true, true);
+    if (found !== undefined && found !== FAILED) {
+      return found.stale ? this.refreshStale(key, call, found) : this.hit(found, call.cap);
+    }
     // The read failed (or the breaker is open): do not spend another timeoutMs on the lock.
     if (this.settings.lock !== undefined && found !== FAILED) return this.computeUnderLock(key, call);
     return this.computeAndShare(key, call);
@@ -278,13 +292,69 @@ export class SharedTier implements AttachedTier {
     return found.value;
   }
 
-  /** The live shared entry for `key`; undefined when absent, expired or unreadable; FAILED when the store failed. */
-  private async read(key: string, countMiss: boolean): Promise<Found | undefined | Failed> {
+  /**
+   * The live shared entry for `key` (or, if `stale` is asked for, one within
+   * grace); undefined when absent, expired or unreadable; FAILED when the
+   * store failed.
+   */
+  private async read(key: string, countMiss: boolean, stale = false): Promise<Found | undefined | Failed> {
     const raw = await this.store.get(key);
     if (raw === FAILED) return FAILED;
-    const found = raw === undefined || raw === null ? undefined : this.open(key, raw);
-    if (found === undefined && countMiss) this.counters.sharedMisses++;
+    let found = raw === undefined || raw === null ? undefined : this.open(key, raw);
+    if (found?.stale === true && !stale) found = undefined;
+    if ((found === undefined || found.stale) && countMiss) this.counters.sharedMisses++;
     return found;
+  }
+
+  /**
+   * A stale shared entry (past its expiry, within grace): refresh it, and
+   * answer with the stale value if the refresh fails or outlasts
+   * `softTimeoutMs` (it then runs on, and its write lands for the next
+   * call). With the lock, a process that does not get it answers stale at
+   * once: another one is refreshing.
+   */
+  private refreshStale(key: string, call: Call, stale: Found): Promise<unknown> {
+    // Its own cap: a refresh finishing after the stale answer must not change the answered entry's.
+    const refreshCall: Call = { ...call, cap: { notAfter: Infinity } };
+    const refresh = this.settings.lock !== undefined ? this.refreshUnderLock(key, refreshCall) : this.computeAndShare(key, refreshCall);
+    return new Promise((resolve) => {
+      let done = false;
+      let timer: ReturnType<typeof setTimeout> | undefined = undefined;
+      const answerStale = () => {
+        if (done) return;
+        done = true;
+        this.counters.staleAnswers++;
+        call.cap.notAfter = stale.expiresAt; // already past: the local entry is stale too
+        resolve(stale.value);
+      };
+      refresh.then(
+        (value) => {
+          if (timer !== undefined) clearTimeout(timer);
+          if (done) return;
+          done = true;
+          call.cap.notAfter = refreshCall.cap.notAfter;
+          resolve(value);
+        },
+        () => {
+          if (timer !== undefined) clearTimeout(timer);
+          answerStale();
+        },
+      );
+      if (this.softTimeoutMs !== undefined) {
+        timer = setTimeout(answerStale, this.softTimeoutMs);
+        (timer as { unref?: () => void }).unref?.();
+      }
+    });
+  }
+
+  /** A stale entry's refresh with the lock: the holder refreshes; others reject at once (and answer stale). */
+  private async refreshUnderLock(key: string, call: Call): Promise<unknown> {
+    const lockKey = lockKeyOf(key);
+    const token = uniqueToken();
+    const acquired = await this.store.acquire(lockKey, token, this.settings.lock!.leaseMs);
+    if (acquired === FAILED) return this.computeAndShare(key, call);
+    if (acquired !== true) throw ANOTHER_REFRESHES;
+    return this.computeAsHolder(key, call, () => this.store.release(lockKey, token));
   }
 
   /** Decodes a stored envelope; a bad one is reported, deleted and read as a miss. */
@@ -296,8 +366,9 @@ export class SharedTier implements AttachedTier {
       const end = raw.indexOf(':', ENVELOPE.length);
       const expiresAt = Number(raw.slice(ENVELOPE.length, end));
       if (end < 0 || !Number.isFinite(expiresAt)) throw new TypeError('malformed lru-memo envelope');
-      if (expiresAt <= Date.now()) return undefined; // the store has not expired it yet
-      return { value: this.settings.codec.decode(raw.slice(end + 1)), expiresAt };
+      const now = Date.now();
+      if (expiresAt + this.grace <= now) return undefined; // the store has not expired it yet
+      return { value: this.settings.codec.decode(raw.slice(end + 1)), expiresAt, stale: expiresAt <= now };
     } catch (error) {
       this.counters.codecErrors++;
       this.emit({ type: 'codec-error', key, error });
@@ -423,7 +494,8 @@ export class SharedTier implements AttachedTier {
       return Promise.resolve(FAILED);
     }
     const envelope = `${ENVELOPE}${Date.now() + ttl}:${text}`;
-    return this.store.set(key, envelope, ttl).then((result) => {
+    // The store keeps it through its grace too: a process with no copy of its own can still answer stale.
+    return this.store.set(key, envelope, ttl + this.grace).then((result) => {
       if (result === FAILED) return result;
       this.counters.writes++;
       // A newer value: other processes drop their copy and read this one on their next call.

@@ -156,6 +156,12 @@ export interface SharedStats {
   readonly sharedMisses: number;
   /** Times the function itself ran. */
   readonly computations: number;
+  /**
+   * With option `grace`: calls answered with a stale shared entry (the
+   * function failed, a refresh outlasted `softTimeoutMs`, or another process
+   * held the lock to refresh it).
+   */
+  readonly staleAnswers: number;
   /** Times this process held the lock for a cold key. */
   readonly lockAcquired: number;
   /** Times this process waited for another's computation. */

@@ -99,6 +99,12 @@ const rows: Row[] = [
     "lruCache: option 'shared' requires option 'ttl' (shared entries must expire, and the local cache may not outlive them); 'ttl' was not given",
   ],
   [
+    '`grace` Infinity with `shared`',
+    () => lruCache(one, { ttl: 1000, grace: Infinity, shared: tier }),
+    TypeError,
+    "lruCache: option 'grace' must be finite with option 'shared' (a shared entry is kept ttl + grace in the store, and shared entries must expire); received grace Infinity",
+  ],
+  [
     '`@cached` with `shared` and the default scope',
     () => loose({ ttl: 1, shared: tier })(one, { kind: 'method', name: 'load', static: false, private: false }),
     TypeError,

@@ -257,6 +257,11 @@ describe('grace, promises', () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(await second).toBe('a#2');
     expect(f.cacheInfo().staleAnswers).toBe(0);
+    vi.advanceTimersByTime(150); // the refreshed entry expires in turn: the next call refreshes again
+    const third = f('a');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(await third).toBe('a#3');
+    expect(runs).toBe(3);
   });
 
   it('softTimeoutMs: a refresh that rejects after the timeout leaves the stale entry, and the next call refreshes again', async () => {

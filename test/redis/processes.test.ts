@@ -94,6 +94,11 @@ class Worker {
     this.child.stdin!.write('go\n');
   }
 
+  /** Waits until the process has exited (its background writes done). */
+  async closed(): Promise<void> {
+    while (this.exited === undefined) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
   async result(): Promise<Result> {
     return JSON.parse(await this.line((line) => line.startsWith('{'))) as Result;
   }
@@ -163,5 +168,47 @@ describe('processes sharing one Redis', () => {
     expect(elapsed).toBeLessThan(4000);
     for (const r of results) expect(r.value!.day).toBe('2026-11-29');
     expect(total(results)).toBe(1); // the lease expired; one waiter took over, the rest used its result
+  });
+});
+
+describe('grace across processes: a process with no copy of its own answers from the shared stale entry', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** Writes an entry with a 200 ms ttl from one process, then waits until it is past its ttl. */
+  async function staleEntry(env: Record<string, string>): Promise<Result> {
+    const [writer] = await runTogether(1, { ...env, TTL_MS: '200', COMPUTE_MS: '10' });
+    await sleep(400);
+    return writer!;
+  }
+
+  it('the function fails: a fresh process answers with the stale value written by another', async () => {
+    const env = { NAMESPACE: 'grace-fail', GRACE_MS: '600000' };
+    const writer = await staleEntry(env);
+    const [fresh] = await runTogether(1, { ...env, TTL_MS: '200', REJECT: '1', COMPUTE_MS: '10' });
+    expect(fresh!.error).toBeUndefined();
+    expect(fresh!.value!.by).toBe(writer.pid);
+    expect(fresh!.computations).toBe(1); // it tried its own function first
+    expect(fresh!.stats).toMatchObject({ staleAnswers: 1, sharedHits: 0, writes: 0 });
+  });
+
+  it('control: without grace the fresh process gets its own failure', async () => {
+    const env = { NAMESPACE: 'no-grace-fail' };
+    await staleEntry(env);
+    const [fresh] = await runTogether(1, { ...env, TTL_MS: '200', REJECT: '1', COMPUTE_MS: '10' });
+    expect(fresh!.error).toMatch(/^report 2026-11-29 failed in \d+$/);
+    expect(fresh!.stats).toMatchObject({ staleAnswers: 0 });
+  });
+
+  it('the function is slow: softTimeoutMs answers stale, the refresh runs on and its write serves the next process', async () => {
+    const env = { NAMESPACE: 'grace-slow', GRACE_MS: '600000', TTL_MS: '60000' };
+    const writer = await staleEntry(env);
+    const [slow] = await startWorkers(1, { ...env, COMPUTE_MS: '1500', SOFT_MS: '50', AWAIT_WRITE: '1' });
+    slow!.go();
+    const answered = await slow!.result();
+    expect(answered.value!.by).toBe(writer.pid); // the stale value, before the 1.5 s refresh finished
+    expect(answered.stats).toMatchObject({ staleAnswers: 1, computations: 1 });
+    await slow!.closed(); // after its background refresh wrote
+    const [next] = await runTogether(1, { ...env, REJECT: '1', COMPUTE_MS: '10' });
+    expect(next!.value!.by).toBe(slow!.child.pid);
+    expect(next!.stats).toMatchObject({ sharedHits: 1, computations: 0, staleAnswers: 0 });
   });
 });

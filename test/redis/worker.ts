@@ -16,6 +16,9 @@ const port = Number(env.REDIS_PORT);
 const computeMs = Number(env.COMPUTE_MS ?? 300);
 const lock = env.LOCK === '1' ? { leaseMs: Number(env.LEASE_MS ?? 10_000), waitMs: Number(env.WAIT_MS ?? 5_000) } : undefined;
 const shouldReject = env.REJECT === '1';
+const ttl = Number(env.TTL_MS ?? 60_000);
+const grace = env.GRACE_MS === undefined ? undefined : Number(env.GRACE_MS);
+const softTimeoutMs = env.SOFT_MS === undefined ? undefined : Number(env.SOFT_MS);
 
 const client = await connectedClient(port);
 let computations = 0;
@@ -27,7 +30,7 @@ const report = lruCache(
     if (shouldReject) throw new Error(`report ${day} failed in ${process.pid}`);
     return { day, total: 42n, by: process.pid };
   },
-  { ttl: 60_000, shared: sharedTier({ store: redisStore(client), namespace: env.NAMESPACE ?? 'reports', lock }) },
+  { ttl, grace, softTimeoutMs, shared: sharedTier({ store: redisStore(client), namespace: env.NAMESPACE ?? 'reports', lock }) },
 );
 
 process.stdout.write('ready\n');
@@ -48,4 +51,6 @@ for await (const line of lines) {
 }
 lines.close();
 await new Promise((resolve) => setTimeout(resolve, 100)); // let background writes finish
+// A refresh that runs on after a stale answer: wait for its write (no deadline; the test's timeout is the backstop).
+while (env.AWAIT_WRITE === '1' && sharedStats(report).writes === 0) await new Promise((resolve) => setTimeout(resolve, 20));
 client.destroy();
