@@ -5,7 +5,7 @@
  *   1. SlowAdder: the first calculate(1, 2) takes the delay, the second is a lookup
  *   2. drop the instance: it is collected ("Deleting instance ..."), unlike with
  *      a naive module-level memoizer (what Python's lru_cache does)
- *   3. the self dilemma: per-instance caches, then scope: (a) => a.delay
+ *   3. the self dilemma: per-instance caches, then scope: (a: SlowAdder) => a.delay
  *   4. static methods: one cache per class
  *   5. per request: one service for the process, two concurrent requests, each
  *      computing once (scope 'request', lru-memo/request)
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   a.calculate(1, 2);
   const start = process.hrtime.bigint();
   b.calculate(1, 2);
-  console.log(`   with @cached({ scope: (adder) => adder.delay }):`);
+  console.log(`   with @cached({ scope: (adder: SlowAdder) => adder.delay }):`);
   console.log(`   second instance, same delay: ${elapsed(start).toFixed(6)} s, ${JSON.stringify(cacheInfo(b, 'calculate'))}`);
 
   // 4 ---------------------------------------------------------------------------

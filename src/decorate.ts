@@ -105,7 +105,7 @@ export function cached<V>(
   key: string | symbol,
   descriptor: TypedPropertyDescriptor<V>,
 ): TypedPropertyDescriptor<V>;
-export function cached<This = any>(options?: CachedOptions<This>): CachedDecorator<This>;
+export function cached<This = unknown>(options?: CachedOptions<This>): CachedDecorator<This>;
 export function cached(...args: unknown[]): unknown {
   if (args.length <= 1) {
     // A legacy class decorator also arrives with one argument: the class.

@@ -12,7 +12,7 @@
 export { cache, lruCache } from './wrap.js';
 export { createBudget } from './budget.js';
 export { cached, type CachedDecorator, type CachedOptions } from './decorate.js';
-export { cacheClear, cacheContains, cacheInfo, cacheInvalidate, type MemberName } from './introspect.js';
+export { cacheClear, cacheContains, cacheInfo, cacheInvalidate, type MemberArguments, type MemberName } from './introspect.js';
 export type { AttachedTier, Tier, TierContext } from './tier.js';
 export type {
   AnyFunction,
@@ -22,4 +22,6 @@ export type {
   CacheInfo,
   CacheParameters,
   LruCacheOptions,
+  OverloadParameters,
+  SharedNeedsAPromise,
 } from './types.js';

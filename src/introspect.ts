@@ -13,7 +13,7 @@ import { privateMembersOf } from './decorate.js';
 import { describe } from './options.js';
 import type { CacheGroup } from './scope.js';
 import type { AttachedTier } from './tier.js';
-import type { AnyFunction, CacheInfo } from './types.js';
+import type { AnyFunction, CachedFunction, CacheInfo, OverloadParameters } from './types.js';
 import { TIER, groupOf, infoOf } from './wrap.js';
 
 /**
@@ -21,6 +21,22 @@ import { TIER, groupOf, infoOf } from './wrap.js';
  * (decorators cannot mark which members are cached in the type).
  */
 export type MemberName<T> = Exclude<keyof T, number> | `#${string}`;
+
+/**
+ * The arguments of member `K` of `T`: a method's parameters, none for a
+ * getter, anything for a `#private` name (its type is not visible).
+ *
+ * @example
+ * class Geo { @cached distance(a: string, b: string) { return a.length + b.length; } }
+ * type A = MemberArguments<Geo, 'distance'>; // [a: string, b: string]
+ */
+export type MemberArguments<T, K> = [K] extends [never]
+  ? unknown[]
+  : K extends keyof T
+    ? T[K] extends (...args: infer A) => unknown
+      ? A
+      : []
+    : unknown[];
 
 /**
  * Statistics of a cached function, or of one instance's (or class's) cache
@@ -98,9 +114,19 @@ export function cacheClear(target: unknown, ...member: [PropertyKey?]): void {
  * import { cacheInvalidate } from 'lru-memo';
  *
  * cacheInvalidate(geo, 'distance', 'LIS', 'OPO'); // true if it was cached
+ * cacheInvalidate(Geo.prototype.distance, 'LIS', 'OPO'); // from every instance (typed: fn.cacheInvalidate is not, on a decorated member)
  */
-export function cacheInvalidate<T extends object>(target: T, member: MemberName<T>, ...args: unknown[]): boolean {
-  const fn = memberFunction(target, member, 'cacheInvalidate');
+export function cacheInvalidate<F extends AnyFunction>(fn: F, ...args: OverloadParameters<F>): boolean;
+export function cacheInvalidate<T extends object, K extends MemberName<T>>(
+  target: T,
+  member: K,
+  ...args: MemberArguments<T, K>
+): boolean;
+export function cacheInvalidate(target: object, ...rest: unknown[]): boolean {
+  const own = groupOf(target);
+  if (own !== undefined) return (target as CachedFunction<AnyFunction>).cacheInvalidate(...rest);
+  const [member, ...args] = rest;
+  const fn = memberFunction(target, member as PropertyKey, 'cacheInvalidate');
   const group = groupOf(fn)!;
   const [keys, count] = group.keysOf(args);
   (fn as { [TIER]?: AttachedTier })[TIER]?.invalidated?.(target, keys, count);
@@ -116,9 +142,18 @@ export function cacheInvalidate<T extends object>(target: T, member: MemberName<
  * import { cacheContains } from 'lru-memo';
  *
  * cacheContains(geo, 'distance', 'LIS', 'OPO'); // false until the first call
+ * cacheContains(Geo.prototype.distance, 'LIS', 'OPO'); // as fn.cacheContains: scope 'shared', or any primitive scope key
  */
-export function cacheContains<T extends object>(target: T, member: MemberName<T>, ...args: unknown[]): boolean {
-  const group = groupOf(memberFunction(target, member, 'cacheContains'))!;
+export function cacheContains<F extends AnyFunction>(fn: F, ...args: OverloadParameters<F>): boolean;
+export function cacheContains<T extends object, K extends MemberName<T>>(
+  target: T,
+  member: K,
+  ...args: MemberArguments<T, K>
+): boolean;
+export function cacheContains(target: object, ...rest: unknown[]): boolean {
+  if (groupOf(target) !== undefined) return (target as CachedFunction<AnyFunction>).cacheContains(...rest);
+  const [member, ...args] = rest;
+  const group = groupOf(memberFunction(target, member as PropertyKey, 'cacheContains'))!;
   const [keys, count] = group.keysOf(args);
   return group.containsFor(group.targetOf(target), keys, count);
 }

@@ -158,7 +158,7 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * result) must be primitives.
    * @default undefined (this process only)
    */
-  shared?: unknown extends R ? Tier : R extends PromiseLike<unknown> ? Tier : never;
+  shared?: unknown extends R ? Tier : R extends PromiseLike<unknown> ? Tier : SharedNeedsAPromise;
   /**
    * `'request'`: one cache per request, as React's `cache()` gives server
    * components. Requests are entered with `runInRequest` (or its middleware)
@@ -167,6 +167,36 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * @default undefined (one cache for calls without a receiver, one per receiver)
    */
   scope?: 'request';
+}
+
+/**
+ * The parameter lists of every overload of `F` (up to four), not only the
+ * last one as `Parameters<F>` gives: `cacheInvalidate` and `cacheContains`
+ * accept what a call accepts.
+ *
+ * @example
+ * function parse(text: string): object;
+ * function parse(bytes: Uint8Array): object;
+ * function parse(input: string | Uint8Array): object { return {}; }
+ * type P = OverloadParameters<typeof parse>; // [text: string] | [bytes: Uint8Array]
+ */
+export type OverloadParameters<F> = F extends {
+  (...args: infer A1): unknown;
+  (...args: infer A2): unknown;
+  (...args: infer A3): unknown;
+  (...args: infer A4): unknown;
+}
+  ? A1 | A2 | A3 | A4
+  : F extends (...args: infer A) => unknown
+    ? A
+    : never;
+
+/**
+ * What option `shared` accepts on a function that does not return a promise:
+ * nothing (the type names the rule, so the compiler's message does).
+ */
+export interface SharedNeedsAPromise {
+  readonly "option 'shared' is for functions that return a promise": never;
 }
 
 /** The statistics and control every cached function carries. */
@@ -210,7 +240,7 @@ export interface CacheControl<F extends AnyFunction> {
    * f.cacheInvalidate(1); // true
    * f.cacheInvalidate(1); // false
    */
-  cacheInvalidate(...args: Parameters<F>): boolean;
+  cacheInvalidate(...args: OverloadParameters<F>): boolean;
   /**
    * Whether a call with these arguments and no receiver (or a primitive
    * one) would be a hit now: a pure peek (no recency refresh, no counters).
@@ -223,7 +253,7 @@ export interface CacheControl<F extends AnyFunction> {
    * f(1);
    * f.cacheContains(1); // true
    */
-  cacheContains(...args: Parameters<F>): boolean;
+  cacheContains(...args: OverloadParameters<F>): boolean;
   /**
    * The original function. Calling it bypasses the cache and its counters.
    * @example

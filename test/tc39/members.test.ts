@@ -5,8 +5,10 @@ import { memberPolicySuite } from '../members/policy.js';
 import { memberRequestSuite } from '../members/request.js';
 import { memberSharedSuite } from '../members/shared.js';
 import { memberSuite } from '../members/suite.js';
+import { memberTypesSuite } from '../members/types.js';
 
 memberSuite('tc39');
+memberTypesSuite();
 instanceSuite();
 
 describe('standard-only member kinds', () => {
