@@ -19,6 +19,8 @@ import type { Budget, CacheInfo } from './types.js';
 export interface BudgetedCache {
   readonly hits: number;
   readonly misses: number;
+  /** Entries it dropped to make room (its own bound or the budget's). */
+  readonly evictions: number;
   /** Entries held now, after dropping expired ones (which leave the budget too). */
   readonly size: number;
   /** Drops the entry in `slot` because the budget needs the room. */
@@ -87,14 +89,16 @@ export class BudgetImpl implements Budget, SlotOwner {
   info(): CacheInfo {
     let hits = 0;
     let misses = 0;
+    let evictions = 0;
     for (const membership of this.members) {
       const cache = membership.cache.deref();
       if (cache === undefined) continue;
       hits += cache.hits;
       misses += cache.misses;
+      evictions += cache.evictions;
       void cache.size; // sweeps expired entries, which also leave the budget
     }
-    return Object.freeze({ hits, misses, maxSize: this.maxSize, currSize: this.list.size });
+    return Object.freeze({ hits, misses, maxSize: this.maxSize, currSize: this.list.size, evictions });
   }
 
   clear(): void {
@@ -141,7 +145,7 @@ export class BudgetImpl implements Budget, SlotOwner {
  * class Reports {
  *   @cached({ budget }) render(id: string) { return renderReport(id); }
  * }
- * budget.info(); // { hits, misses, maxSize: 50000, currSize }
+ * budget.info(); // { hits, misses, maxSize: 50000, currSize, evictions }
  */
 export function createBudget(options: { maxSize: number }): Budget {
   const path = { caller: 'createBudget', prefix: '' };

@@ -41,6 +41,7 @@ import {
   type Leaf,
 } from './keys.js';
 import type { Grace } from './grace.js';
+import type { Observer } from './observe.js';
 import type { ResultPolicy } from './policy.js';
 import { RecencyList, type SlotOwner } from './store.js';
 
@@ -107,6 +108,8 @@ function depthOf(argumentCount: number): number {
 export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   hits = 0;
   misses = 0;
+  /** Entries dropped to make room (maxSize or the budget) since creation or the last clear. */
+  evictions = 0;
   /**
    * Hits on a promise still pending (calls that joined a running call).
    * Counted only with a ttl, where a pending entry's expiry is Infinity: the
@@ -167,6 +170,8 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     private readonly results: ResultPolicy | undefined = undefined,
     /** Option `grace`: expired entries are kept this long as a fallback, and offered to the miss that follows. */
     private readonly grace: Grace | undefined = undefined,
+    /** The function's evictions total and event channels. */
+    private readonly observer: Observer | undefined = undefined,
   ) {
     this.graceMs = grace === undefined ? 0 : grace.ms;
     this.bounded = maxSize !== Infinity;
@@ -285,6 +290,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    */
   fill(compute: Compute, receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, count: number): unknown {
     this.misses++;
+    this.observer?.missed();
     const { epoch, writes } = this;
     const value = compute(receiver, args, keys, count);
     const expires = this.grace?.expiryFor(value) ?? this.results?.expiryFor(value, args);
@@ -295,6 +301,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   /** `fill` for one argument and the plain function: no argument array on the miss path either. */
   fill1(fn: (this: unknown, a: unknown) => unknown, receiver: unknown, a: unknown): unknown {
     this.misses++;
+    this.observer?.missed();
     const { epoch, writes } = this;
     const value = fn.call(receiver, a);
     if (this.epoch === epoch) this.store1(a, value, this.writes === writes);
@@ -436,7 +443,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     }
     this.tally?.add(-this.list.size);
     this.epoch++;
-    this.hits = this.misses = this.pendingHits = 0;
+    this.hits = this.misses = this.pendingHits = this.evictions = 0;
     this.writesSinceSweep = 0;
     this.roots = [undefined, undefined];
     this.root1 = undefined;
@@ -476,13 +483,26 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
 
   /** The list is full: drop the least recently used entry's payload (the list reuses its slot). */
   evictSlot(slot: number): void {
+    this.countEviction(slot);
     this.dropPayload(slot);
   }
 
   /** The budget needs room: drop the entry in `slot` (the budget already let it go). */
   evictForBudget(slot: number): void {
+    this.countEviction(slot);
     this.dropPayload(slot);
     this.list.release(slot);
+  }
+
+  /** An entry leaves to make room: an eviction, unless it had expired already (a sweep would have taken it). */
+  private countEviction(slot: number): void {
+    if (this.ttl !== 0) {
+      const payload = this.values[slot];
+      const expires = payload instanceof WeakSlot ? (payload.ref.deref()?.expires ?? -Infinity) : this.expiries[slot]!;
+      if (!(expires > preciseNow())) return;
+    }
+    this.evictions++;
+    this.observer?.evicted();
   }
 
   /**

@@ -93,7 +93,7 @@ export interface CachedDecorator<This = any> {
  *
  * const rates = new Rates();
  * rates.convert(10, 'EUR');
- * cacheInfo(rates, 'convert'); // { hits: 0, misses: 1, maxSize: 100, currSize: 1 }
+ * cacheInfo(rates, 'convert'); // { hits: 0, misses: 1, maxSize: 100, currSize: 1, evictions: 0 }
  */
 export function cached<This, A extends any[], R>(
   value: (this: This, ...args: A) => R,

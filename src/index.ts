@@ -12,7 +12,17 @@
 export { cache, lruCache } from './wrap.js';
 export { createBudget } from './budget.js';
 export { cached, type CachedDecorator, type CachedOptions } from './decorate.js';
-export { cacheClear, cacheContains, cacheInfo, cacheInvalidate, type MemberArguments, type MemberName } from './introspect.js';
+export {
+  cacheClear,
+  cacheContains,
+  cacheInfo,
+  cacheInvalidate,
+  namedCaches,
+  type MemberArguments,
+  type MemberName,
+  type NamedCache,
+} from './introspect.js';
+export { EVICT_CHANNEL, MISS_CHANNEL, type CacheEvent } from './observe.js';
 export type { AttachedTier, Tier, TierContext } from './tier.js';
 export type {
   AnyFunction,

@@ -14,6 +14,7 @@ import { describe } from './options.js';
 import type { CacheGroup } from './scope.js';
 import type { AttachedTier } from './tier.js';
 import type { AnyFunction, CachedFunction, CacheInfo, OverloadParameters } from './types.js';
+import { registeredFunctions } from './registry.js';
 import { TIER, groupOf, infoOf } from './wrap.js';
 
 /**
@@ -49,22 +50,22 @@ export type MemberArguments<T, K> = [K] extends [never]
  *
  * const double = lruCache((n: number) => n * 2);
  * double(2); double(2);
- * cacheInfo(double); // { hits: 1, misses: 1, maxSize: 128, currSize: 1 }
+ * cacheInfo(double); // { hits: 1, misses: 1, maxSize: 128, currSize: 1, evictions: 0 }
  *
  * class Geo {
  *   @cached distance(a: string, b: string) { return a.length + b.length; }
  * }
  * const geo = new Geo();
  * geo.distance('LIS', 'OPO');
- * cacheInfo(geo, 'distance'); // this instance only: { hits: 0, misses: 1, maxSize: 128, currSize: 1 }
+ * cacheInfo(geo, 'distance'); // this instance only: { hits: 0, misses: 1, maxSize: 128, currSize: 1, evictions: 0 }
  */
 export function cacheInfo(fn: AnyFunction): CacheInfo;
 export function cacheInfo<T extends object>(target: T, member: MemberName<T>): CacheInfo;
 export function cacheInfo(target: unknown, ...member: [PropertyKey?]): CacheInfo {
   if (member.length === 0) return infoOf(requireGroup(target, 'cacheInfo'));
   const group = groupOf(memberFunction(target, member[0], 'cacheInfo'))!;
-  const { hits, misses, currSize } = group.infoFor(group.targetOf(target));
-  return Object.freeze({ hits, misses, maxSize: group.maxSize, currSize });
+  const { hits, misses, currSize, evictions } = group.infoFor(group.targetOf(target));
+  return Object.freeze({ hits, misses, maxSize: group.maxSize, currSize, evictions });
 }
 
 /**
@@ -225,4 +226,37 @@ function cachedMembersOf(target: unknown): CacheGroup[] {
   }
   for (const member of privateMembersOf(target)) groups.add(groupOf(member)!);
   return [...groups];
+}
+
+/** One entry of {@link namedCaches}. */
+export interface NamedCache {
+  /** The cache's option `name`. */
+  readonly name: string;
+  /** Its statistics now (totals over receivers), as `cacheInfo(fn)` gives them. */
+  readonly info: CacheInfo;
+  /** The cached function (or decorated member's function). */
+  readonly fn: AnyFunction;
+}
+
+/**
+ * Every cache of the process created with option `name` and still alive,
+ * with its statistics: what a metrics exporter reads when it is scraped.
+ * Held weakly: a named cache nobody uses any more is collected and leaves
+ * the list. Caches made by another copy of the library (the ESM and the
+ * CommonJS build) are listed too.
+ *
+ * @example
+ * import { lruCache, namedCaches } from 'lru-memo';
+ *
+ * const getUser = lruCache(fetchUser, { name: 'users', maxSize: 1000 });
+ * namedCaches(); // [{ name: 'users', info: { hits, misses, maxSize: 1000, currSize, evictions }, fn: getUser }]
+ */
+export function namedCaches(): NamedCache[] {
+  const caches: NamedCache[] = [];
+  for (const fn of registeredFunctions()) {
+    const group = groupOf(fn);
+    if (group === undefined) continue;
+    caches.push(Object.freeze({ name: group.observer.name, info: infoOf(group), fn: fn as AnyFunction }));
+  }
+  return caches;
 }

@@ -38,6 +38,8 @@ export interface Settings {
   readonly grace: number;
   /** Milliseconds a refresh of a stale entry may take before the stale value answers; undefined = no limit. */
   readonly softTimeoutMs: number | undefined;
+  /** Option `name`: lists the cache in `namedCaches()` and labels its events; '' when not given. */
+  readonly name: string;
 }
 
 /** Python's default, kept: `functools.lru_cache(maxsize=128)`. */
@@ -53,6 +55,7 @@ export const FUNCTION_OPTIONS = [
   'budget',
   'shared',
   'scope',
+  'name',
 ] as const;
 /** The same names; a list of its own because `readSettings` tells members by it (their `scope` takes more). */
 export const MEMBER_OPTIONS: readonly string[] = [...FUNCTION_OPTIONS];
@@ -69,6 +72,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   shared: undefined,
   grace: 0,
   softTimeoutMs: undefined,
+  name: '',
 });
 
 /** Reads `options` for `caller`; `known` lists the option names this caller accepts. */
@@ -89,7 +93,17 @@ export function readSettings(options: unknown, caller: string, known: readonly s
     shared: readTier(caller, given.shared),
     grace,
     softTimeoutMs: readSoftTimeout(caller, given.softTimeoutMs, grace),
+    name: readName(caller, given.name),
   };
+}
+
+/** Option `name`: a non-empty string. */
+function readName(caller: string, value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`${caller}: option 'name' must be a non-empty string, received ${describe(value)}`);
+  }
+  return value;
 }
 
 /** Option `grace`: positive milliseconds or Infinity, for a cache whose entries expire. */

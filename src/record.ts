@@ -17,6 +17,7 @@ import { NOT_CACHED, isThenable, watchSettlement, type ExpiryOf, type PendingHol
 import { Cache, MISS, type Tally } from './cache.js';
 import { preciseNow } from './clock.js';
 import type { Grace } from './grace.js';
+import type { Observer } from './observe.js';
 import { copyKeys } from './keys.js';
 import type { ResultPolicy } from './policy.js';
 
@@ -144,6 +145,7 @@ export class InstanceRecord {
         return;
       }
       this.drop(accounting); // the LRU of one: the old entry makes room
+      policy.observer.recordEvicted(this);
     }
     const key = count === 1 ? keys[0] : count === 0 ? NO_KEYS : copyKeys(keys, count);
     this.store1(key, value, policy, accounting, expires);
@@ -185,9 +187,11 @@ export class InstanceRecord {
       accounting.tallyForGrowth(this),
       policy.results,
       policy.grace,
+      policy.observer,
     );
     full.hits = this.hits;
     full.misses = this.misses;
+    full.evictions = policy.observer.evictionsOf(this);
     if (held !== undefined) {
       const keys = Array.isArray(held.key) ? (held.key as readonly unknown[]) : [held.key];
       full.adopt(keys, keys.length, held.value, held.expiry);
@@ -208,10 +212,11 @@ export class InstanceRecord {
   dropEntries(accounting: RecordAccounting): void {
     if (this.key === GROWN) {
       const full = this.value as Cache;
-      const { hits, misses } = full;
+      const { hits, misses, evictions } = full;
       full.clear();
       full.hits = hits;
       full.misses = misses;
+      full.evictions = evictions;
     } else if (this.key !== EMPTY) {
       this.drop(accounting);
     }
@@ -261,6 +266,8 @@ export class RecordPolicy implements PendingHolder {
     readonly results: ResultPolicy | undefined,
     /** Option `grace`, likewise. */
     readonly grace: Grace | undefined,
+    /** The function's evictions and events. */
+    readonly observer: Observer,
   ) {}
 
   holds(_slot: number, record: unknown, thenable: object): boolean {

@@ -31,6 +31,7 @@ import type { Scope } from './options.js';
 import { EntryCounts } from './accounting.js';
 import { installedProvider, type RequestContext } from './context.js';
 import type { Grace } from './grace.js';
+import { Observer } from './observe.js';
 import type { ResultPolicy } from './policy.js';
 import { GROWN, InstanceRecord, NO_KEYS, RecordPolicy, TimedRecord } from './record.js';
 
@@ -42,10 +43,16 @@ export const UNSCOPED: unique symbol = Symbol('lru-memo.unscoped');
 /** Marks a call of a request-scoped cache made outside any request: it runs uncached. */
 export const OUTSIDE: unique symbol = Symbol('lru-memo.outside-request');
 
-export interface Totals {
+/** One cache's counters (cacheInfo without maxSize). */
+export interface Counters {
   hits: number;
   misses: number;
   currSize: number;
+  /** Entries dropped to make room (maxSize or a budget). */
+  evictions: number;
+}
+
+export interface Totals extends Counters {
   /** Hits on a promise that was still pending (calls that joined a running call; ttl caches only). */
   pendingHits: number;
 }
@@ -140,10 +147,12 @@ export class CacheGroup {
     readonly results: ResultPolicy | undefined = undefined,
     /** Option `grace` (and `softTimeoutMs`), if given. */
     readonly grace: Grace | undefined = undefined,
+    /** Evictions and events (option `name`). */
+    readonly observer: Observer = new Observer(''),
   ) {
     this.records = this.newRecordStore();
     this.unscoped = this.newCache(budget, undefined);
-    this.policy = new RecordPolicy(maxSize, ttl, expiryOf, this.counts, results, grace);
+    this.policy = new RecordPolicy(maxSize, ttl, expiryOf, this.counts, results, grace, observer);
   }
 
   private newRecordStore(): RecordStore {
@@ -152,7 +161,7 @@ export class CacheGroup {
 
   /** A cache with this group's settings. */
   private newCache(budget: BudgetImpl | undefined, tally: Tally | undefined): Cache {
-    return new Cache(this.maxSize, this.ttl, budget, this.expiryOf, tally, this.results, this.grace);
+    return new Cache(this.maxSize, this.ttl, budget, this.expiryOf, tally, this.results, this.grace, this.observer);
   }
 
   // ---- choosing the cache ----------------------------------------------------
@@ -221,6 +230,7 @@ export class CacheGroup {
 
   private countFirstMiss(record: InstanceRecord): void {
     this.misses++;
+    this.observer.missed();
     if (record.key === GROWN) (record.value as Cache).misses++;
     else record.misses++;
   }
@@ -257,6 +267,7 @@ export class CacheGroup {
     if (target === OUTSIDE) {
       this.outside++;
       this.misses++;
+      this.observer.missed();
       return compute(receiver, args, keys, count);
     }
     if (!isObjectLike(target)) {
@@ -313,6 +324,7 @@ export class CacheGroup {
     count: number,
   ): unknown {
     this.misses++;
+    this.observer.missed();
     const full = record.full;
     if (full !== undefined) full.misses++;
     else record.misses++;
@@ -395,17 +407,23 @@ export class CacheGroup {
   }
 
   /** Statistics of `target`'s cache (a primitive scope key shares the keyed cache). */
-  infoFor(target: unknown): { hits: number; misses: number; currSize: number } {
-    if (target === OUTSIDE) return { hits: 0, misses: 0, currSize: 0 };
+  infoFor(target: unknown): Counters {
+    const none = { hits: 0, misses: 0, currSize: 0, evictions: 0 };
+    if (target === OUTSIDE) return none;
     const cache = target === UNSCOPED ? this.unscoped : !isObjectLike(target) ? this.keyed : undefined;
-    if (cache !== undefined) return { hits: cache.hits, misses: cache.misses, currSize: cache.size };
-    if (!isObjectLike(target)) return { hits: 0, misses: 0, currSize: 0 };
+    if (cache !== undefined) return { hits: cache.hits, misses: cache.misses, currSize: cache.size, evictions: cache.evictions };
+    if (!isObjectLike(target)) return none;
     const record = this.existingRecordOf(target);
-    if (record === undefined) return { hits: 0, misses: 0, currSize: 0 };
+    if (record === undefined) return none;
     const full = record.full;
     return full !== undefined
-      ? { hits: full.hits, misses: full.misses, currSize: full.size }
-      : { hits: record.hits, misses: record.misses, currSize: record.size(this.counts, this.grace?.ms ?? 0) };
+      ? { hits: full.hits, misses: full.misses, currSize: full.size, evictions: full.evictions }
+      : {
+          hits: record.hits,
+          misses: record.misses,
+          currSize: record.size(this.counts, this.grace?.ms ?? 0),
+          evictions: this.observer.evictionsOf(record),
+        };
   }
 
   /**
@@ -428,7 +446,13 @@ export class CacheGroup {
 
   /** Totals since the last clear-all over the unscoped, keyed and every live record's cache. */
   totals(): Totals {
-    const totals: Totals = { hits: this.hits, misses: this.misses, currSize: this.counts.size, pendingHits: this.pendingHits };
+    const totals: Totals = {
+      hits: this.hits,
+      misses: this.misses,
+      currSize: this.counts.size,
+      pendingHits: this.pendingHits,
+      evictions: this.observer.evictions,
+    };
     for (const cache of [this.unscoped, this.keyed]) {
       if (cache === undefined) continue;
       totals.hits += cache.hits;
@@ -458,6 +482,7 @@ export class CacheGroup {
     this.counts.clear();
     this.hits = this.misses = this.pendingHits = this.outside = 0;
     if (this.grace !== undefined) this.grace.staleAnswers = 0;
+    this.observer.clear();
     this.stamp++;
     this.clearedAt = this.logBase = this.stamp;
     this.log = [];

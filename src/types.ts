@@ -11,7 +11,7 @@ export type AnyFunction = (this: any, ...args: any[]) => any;
  * @example
  * const square = lruCache((n: number) => n * n);
  * square(3); square(3);
- * square.cacheInfo(); // { hits: 1, misses: 1, maxSize: 128, currSize: 1 }
+ * square.cacheInfo(); // { hits: 1, misses: 1, maxSize: 128, currSize: 1, evictions: 0 }
  */
 export interface CacheInfo {
   /** Calls answered from the cache since it was created or last cleared. */
@@ -25,6 +25,12 @@ export interface CacheInfo {
    * counted; with option `grace`, a stale entry is, until its grace ends).
    */
   readonly currSize: number;
+  /**
+   * Entries dropped to make room under `maxSize` (or a budget) since the
+   * cache was created or last cleared; not expired or invalidated ones.
+   * Not in Python's `cache_info()`, whose four fields stay as they are.
+   */
+  readonly evictions: number;
   /**
    * With option `grace` only: calls answered with a stale value (the
    * function failed, or a refresh outlasted `softTimeoutMs`), over every
@@ -52,7 +58,7 @@ export interface Budget {
    * Totals over the live attached caches: hits, misses, the budget's maxSize,
    * and entries held now.
    * @example
-   * budget.info(); // { hits: 40, misses: 12, maxSize: 10000, currSize: 12 }
+   * budget.info(); // { hits: 40, misses: 12, maxSize: 10000, currSize: 12, evictions: 0 }
    */
   info(): CacheInfo;
   /**
@@ -117,6 +123,15 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * lruCache(findUser, { shouldCache: (user) => user !== undefined }); // a miss is asked again
    */
   shouldCache?: (value: Awaited<R>, args: A) => boolean;
+  /**
+   * Names the cache: it is listed by `namedCaches()` (for metrics exporters)
+   * and its `lru-memo:miss` / `lru-memo:evict` diagnostics events carry the
+   * name. A non-empty string; need not be unique.
+   * @default undefined (not listed; events carry '')
+   * @example
+   * lruCache(fetchUser, { name: 'users' });
+   */
+  name?: string;
   /**
    * Milliseconds an entry is kept past its ttl as a fallback (needs `ttl`).
    * A call on such a stale entry runs the function again; if that throws or
@@ -217,7 +232,7 @@ export interface CacheControl<F extends AnyFunction> {
    * Drops every entry (of every receiver) and resets the counters.
    * @example
    * f.cacheClear();
-   * f.cacheInfo(); // { hits: 0, misses: 0, maxSize: 128, currSize: 0 }
+   * f.cacheInfo(); // { hits: 0, misses: 0, maxSize: 128, currSize: 0, evictions: 0 }
    */
   cacheClear(): void;
   /**

@@ -9,6 +9,8 @@ import { fromWallClock } from './clock.js';
 import { DEFAULT_SETTINGS, FUNCTION_OPTIONS, describe, readSettings, type Settings } from './options.js';
 import { callPath } from './paths.js';
 import { Grace } from './grace.js';
+import { Observer } from './observe.js';
+import { register } from './registry.js';
 import { NOT_CACHED, ResultPolicy } from './policy.js';
 import { CacheGroup } from './scope.js';
 import type { AttachedTier } from './tier.js';
@@ -52,7 +54,7 @@ export function groupOf(candidate: unknown): CacheGroup | undefined {
  *
  * const fib = lruCache((n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2)));
  * fib(80);          // 23416728348467684, in microseconds
- * fib.cacheInfo();  // { hits: 78, misses: 81, maxSize: 128, currSize: 81 }
+ * fib.cacheInfo();  // { hits: 78, misses: 81, maxSize: 128, currSize: 81, evictions: 0 }
  */
 export function lruCache<F extends AnyFunction>(
   fn: F,
@@ -137,6 +139,7 @@ export function createCachedFunction<F extends AnyFunction>(
   const tracked = results !== undefined && tier === undefined ? results : undefined;
   const baseExpiryOf = tracked !== undefined ? tracked.settledExpiry : tierExpiry(tier);
   const grace = settings.grace === 0 ? undefined : new Grace(settings.grace, settings.softTimeoutMs);
+  const observer = new Observer(settings.name);
   const group = new CacheGroup(
     settings.maxSize,
     settings.ttl,
@@ -146,6 +149,7 @@ export function createCachedFunction<F extends AnyFunction>(
     grace === undefined ? baseExpiryOf : grace.expiryOf(baseExpiryOf),
     results,
     grace,
+    observer,
   );
   local = group;
   if (tier?.cleared !== undefined) group.onClearAll = () => tier.cleared!();
@@ -193,6 +197,8 @@ export function createCachedFunction<F extends AnyFunction>(
     [GROUP]: { value: group },
     [TIER]: { value: tier },
   });
+  observer.fn = wrapper as (...args: never[]) => unknown;
+  if (settings.name !== '') register(wrapper);
   return wrapper as CachedFunction<F>;
 }
 
@@ -208,7 +214,7 @@ function tierExpiry(tier: AttachedTier | undefined) {
 
 /** A frozen `CacheInfo` snapshot of a group's totals. */
 export function infoOf(group: CacheGroup): CacheInfo {
-  const { hits, misses, currSize } = group.totals();
-  const info: CacheInfo = { hits, misses, maxSize: group.maxSize, currSize };
+  const { hits, misses, currSize, evictions } = group.totals();
+  const info: CacheInfo = { hits, misses, maxSize: group.maxSize, currSize, evictions };
   return Object.freeze(group.grace === undefined ? info : { ...info, staleAnswers: group.grace.staleAnswers });
 }

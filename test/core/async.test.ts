@@ -53,7 +53,7 @@ describe('async results', () => {
     gate.resolve('user');
     expect(await Promise.all(calls)).toEqual(Array(100).fill('user 7'));
     expect(runs).toBe(1);
-    expect(f.cacheInfo()).toMatchObject({ hits: 99, misses: 1, currSize: 1 });
+    expect(f.cacheInfo()).toMatchObject({ hits: 99, misses: 1, currSize: 1, evictions: 0 });
   });
 
   it('a rejection is shared by every waiter, then removed: the next call runs again', async () => {
@@ -99,7 +99,7 @@ describe('async results', () => {
     gate.resolve(42);
     expect(await inFlight).toBe(42);
     expect(f.cacheContains(1)).toBe(false);
-    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0 });
+    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0, evictions: 0 });
   });
 
   it('maxSize 0: no de-duplication, every call runs', async () => {

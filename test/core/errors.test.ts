@@ -42,7 +42,7 @@ function witness() {
   f(1);
   return {
     check() {
-      expect(f.cacheInfo()).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1 });
+      expect(f.cacheInfo()).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1, evictions: 0 });
       expect(f(1)).toBe(2);
       expect(runs).toBe(1);
     },
@@ -157,7 +157,7 @@ const rows: Row[] = [
     'an unknown option (a typo)',
     () => lruCache(Math.abs, { maxsize: 10 } as never),
     TypeError,
-    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'shouldCache', 'grace', 'softTimeoutMs', 'budget', 'shared', 'scope'",
+    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'shouldCache', 'grace', 'softTimeoutMs', 'budget', 'shared', 'scope', 'name'",
   ],
   [
     'maxSize of the wrong type',
@@ -208,6 +208,7 @@ const rows: Row[] = [
   ['softTimeoutMs of the wrong type', () => lruCache(Math.abs, { ttl: 10, grace: 100, softTimeoutMs: '50' as never }), TypeError, `lruCache: option 'softTimeoutMs' must be a non-negative finite number of milliseconds, received "50" (a string)`],
   ['softTimeoutMs out of range (negative, Infinity, NaN)', () => lruCache(Math.abs, { ttl: 10, grace: 100, softTimeoutMs: -1 }), RangeError, "lruCache: option 'softTimeoutMs' must be a non-negative finite number of milliseconds, received -1"],
   ['softTimeoutMs without grace', () => lruCache(Math.abs, { ttl: 10, softTimeoutMs: 50 }), TypeError, "lruCache: option 'softTimeoutMs' answers a slow refresh with the stale value, so it needs option 'grace' (received softTimeoutMs 50 without grace)"],
+  ['name that is not a non-empty string', () => lruCache(Math.abs, { name: '' }), TypeError, `lruCache: option 'name' must be a non-empty string, received "" (a string)`],
   ['key that is not a function', () => lruCache(Math.abs, { key: 'id' as never }), TypeError, `lruCache: option 'key' must be a function, received "id" (a string)`],
   [
     'budget not made by createBudget',
@@ -383,7 +384,7 @@ describe('errors at call time leave the cache intact', () => {
     const kept = f(1);
     f(1);
     expect(() => f(-1)).toThrow(new RangeError('negative id -1'));
-    expect(f.cacheInfo()).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1 });
+    expect(f.cacheInfo()).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1, evictions: 0 });
     expect(f(1)).toBe(kept);
   });
 
@@ -403,7 +404,7 @@ describe('errors at call time leave the cache intact', () => {
       }
       expect(caught).toBe(value);
     });
-    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 1 + values.length, maxSize: 128, currSize: 1 });
+    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 1 + values.length, maxSize: 128, currSize: 1, evictions: 0 });
     expect(f(99)).toBe(99);
   });
 
@@ -420,7 +421,7 @@ describe('errors at call time leave the cache intact', () => {
     const { proxy, revoke } = Proxy.revocable(new Box(5), {});
     revoke();
     expect(() => Box.prototype.double.call(proxy)).toThrow(TypeError);
-    expect(cacheInfo(box, 'double')).toEqual({ hits: 0, misses: 1, maxSize: 128, currSize: 1 });
+    expect(cacheInfo(box, 'double')).toEqual({ hits: 0, misses: 1, maxSize: 128, currSize: 1, evictions: 0 });
     expect(box.double()).toBe(6);
   });
 
@@ -440,7 +441,7 @@ describe('errors at call time leave the cache intact', () => {
     const ok = new Tenant('a');
     ok.name();
     expect(() => new Tenant(undefined).name()).toThrow('tenant without id');
-    expect(cacheInfo(ok, 'name')).toEqual({ hits: 0, misses: 1, maxSize: 128, currSize: 1 });
+    expect(cacheInfo(ok, 'name')).toEqual({ hits: 0, misses: 1, maxSize: 128, currSize: 1, evictions: 0 });
   });
 
   it('a getter that throws: not cached, thrown again on the next read', () => {
@@ -455,6 +456,6 @@ describe('errors at call time leave the cache intact', () => {
     const c = new Conf();
     expect(() => c.value).toThrow('attempt 1');
     expect(() => c.value).toThrow('attempt 2');
-    expect(cacheInfo(c, 'value')).toEqual({ hits: 0, misses: 2, maxSize: 128, currSize: 0 });
+    expect(cacheInfo(c, 'value')).toEqual({ hits: 0, misses: 2, maxSize: 128, currSize: 0, evictions: 0 });
   });
 });

@@ -90,7 +90,7 @@ describe.each([
     expect(f.cacheInfo().hits).toBe(0);
     f(1);
     f('two');
-    expect(f.cacheInfo()).toMatchObject({ hits: 2, currSize: 2 });
+    expect(f.cacheInfo()).toMatchObject({ hits: 2, currSize: 2, evictions: 0 });
   });
 });
 

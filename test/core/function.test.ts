@@ -16,7 +16,7 @@ describe('CPython lru_cache sequences', () => {
     const { fn, calls } = counted((x: number) => x * 10);
     const f = lruCache(fn, { maxSize: 2 });
     for (const x of [7, 9, 7, 9, 7, 9, 8, 8, 8, 9, 9, 9, 8, 8, 8, 7]) expect(f(x)).toBe(x * 10);
-    expect(f.cacheInfo()).toEqual({ hits: 12, misses: 4, maxSize: 2, currSize: 2 });
+    expect(f.cacheInfo()).toEqual({ hits: 12, misses: 4, maxSize: 2, currSize: 2, evictions: 2 });
     expect(calls.count).toBe(4);
   });
 
@@ -27,7 +27,7 @@ describe('CPython lru_cache sequences', () => {
     expect(Array.from({ length: 16 }, (_, n) => fib(n))).toEqual([
       0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610,
     ]);
-    expect(fib.cacheInfo()).toEqual({ hits: 28, misses: 16, maxSize: Infinity, currSize: 16 });
+    expect(fib.cacheInfo()).toEqual({ hits: 28, misses: 16, maxSize: Infinity, currSize: 16, evictions: 0 });
   });
 
   it('recursive fib(20) with maxSize 2 stays correct under heavy eviction: hits 344, misses 1657', () => {
@@ -36,7 +36,7 @@ describe('CPython lru_cache sequences', () => {
       { maxSize: 2 },
     );
     expect(fib(20)).toBe(6765);
-    expect(fib.cacheInfo()).toEqual({ hits: 344, misses: 1657, maxSize: 2, currSize: 2 });
+    expect(fib.cacheInfo()).toEqual({ hits: 344, misses: 1657, maxSize: 2, currSize: 2, evictions: 1655 });
   });
 });
 
@@ -47,7 +47,7 @@ describe('default key: the argument list, each argument by SameValueZero', () =>
     expect([f(1), f('1'), f(1n), f(true)]).toEqual(['number', 'string', 'bigint', 'boolean']);
     expect([f(1), f('1'), f(1n), f(true)]).toEqual(['number', 'string', 'bigint', 'boolean']);
     expect(calls.count).toBe(4);
-    expect(f.cacheInfo()).toMatchObject({ hits: 4, misses: 4, currSize: 4 });
+    expect(f.cacheInfo()).toMatchObject({ hits: 4, misses: 4, currSize: 4, evictions: 0 });
   });
 
   it('NaN hits NaN, -0 hits 0', () => {
@@ -88,7 +88,7 @@ describe('default key: the argument list, each argument by SameValueZero', () =>
     f(g);
     f(g);
     expect(calls.count).toBe(3);
-    expect(f.cacheInfo()).toMatchObject({ hits: 2, misses: 3, currSize: 3 });
+    expect(f.cacheInfo()).toMatchObject({ hits: 2, misses: 3, currSize: 3, evictions: 0 });
   });
 
   it('mixes primitives and objects at any position, with 1 to 5 arguments', () => {
@@ -99,7 +99,7 @@ describe('default key: the argument list, each argument by SameValueZero', () =>
     for (const args of lists) f(...args);
     for (const args of lists) expect(f(...args)).toBe(args.length);
     expect(calls.count).toBe(lists.length);
-    expect(f.cacheInfo()).toMatchObject({ hits: lists.length, currSize: lists.length });
+    expect(f.cacheInfo()).toMatchObject({ hits: lists.length, currSize: lists.length, evictions: 0 });
   });
 
   it('symbols, null and undefined are keys like any primitive', () => {
@@ -138,10 +138,10 @@ describe('results', () => {
       caught = error;
     }
     expect(caught).toBe(boom);
-    expect(f.cacheInfo()).toMatchObject({ hits: 0, misses: 1, currSize: 0 });
+    expect(f.cacheInfo()).toMatchObject({ hits: 0, misses: 1, currSize: 0, evictions: 0 });
     fail = false;
     expect(f(1)).toBe(1);
-    expect(f.cacheInfo()).toMatchObject({ hits: 0, misses: 2, currSize: 1 });
+    expect(f.cacheInfo()).toMatchObject({ hits: 0, misses: 2, currSize: 1, evictions: 0 });
   });
 
   it('rethrows non-Error values unchanged', () => {
@@ -203,7 +203,7 @@ describe('LRU order', () => {
     f(2);
     f(1);
     expect(calls.count).toBe(3);
-    expect(f.cacheInfo()).toEqual({ hits: 1, misses: 3, maxSize: 1, currSize: 1 });
+    expect(f.cacheInfo()).toEqual({ hits: 1, misses: 3, maxSize: 1, currSize: 1, evictions: 2 });
   });
 
   it('maxSize 0 never stores: every call is a miss', () => {
@@ -213,7 +213,7 @@ describe('LRU order', () => {
     f(1);
     f(1);
     expect(calls.count).toBe(3);
-    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 3, maxSize: 0, currSize: 0 });
+    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 3, maxSize: 0, currSize: 0, evictions: 0 });
   });
 });
 
@@ -235,7 +235,7 @@ describe('the wrapper', () => {
     f(1);
     expect(f.wrapped(1)).toBe(2);
     expect(calls.count).toBe(2);
-    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 1, maxSize: 128, currSize: 1 });
+    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 1, maxSize: 128, currSize: 1, evictions: 0 });
   });
 
   it('cacheClear drops entries and resets counters', () => {
@@ -244,7 +244,7 @@ describe('the wrapper', () => {
     f(1);
     f(1);
     f.cacheClear();
-    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0 });
+    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0, evictions: 0 });
     f(1);
     expect(calls.count).toBe(2);
   });
@@ -259,7 +259,7 @@ describe('the wrapper', () => {
     const f = lruCache((x: number) => x);
     const before = f.cacheInfo();
     f(1);
-    expect(before).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0 });
+    expect(before).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0, evictions: 0 });
     expect(Object.isFrozen(before)).toBe(true);
   });
 
@@ -300,7 +300,7 @@ describe('custom key', () => {
     f.cacheInfo();
     f.cacheClear();
     expect(key).toHaveBeenCalledTimes(4);
-    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 2, currSize: 0 });
+    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 2, currSize: 0, evictions: 0 });
   });
 
   it('a throwing key function propagates, and counters and entries are unchanged', () => {
@@ -331,7 +331,7 @@ describe('custom key', () => {
     expect(f(3, 4)).toBe('2,3'); // the key decides, not the arguments
     expect(f(12, 0)).toBe('12,0');
     expect(calls.count).toBe(4);
-    expect(f.cacheInfo()).toMatchObject({ hits: 3, misses: 4, currSize: 4 });
+    expect(f.cacheInfo()).toMatchObject({ hits: 3, misses: 4, currSize: 4, evictions: 0 });
   });
 });
 
@@ -348,7 +348,7 @@ describe('re-entrancy and clearing while running', () => {
     );
     expect(f(5)).toBe(8);
     // The innermost call stored first; the outer results are returned but not stored over it.
-    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 3, maxSize: 1, currSize: 1 });
+    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 3, maxSize: 1, currSize: 1, evictions: 0 });
     expect(f(5)).toBe(6);
   });
 
@@ -359,7 +359,7 @@ describe('re-entrancy and clearing while running', () => {
       return x * 2;
     });
     expect(f(4)).toBe(8);
-    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0 });
+    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0, evictions: 0 });
     clearDuring = false;
     f(4);
     expect(f.cacheInfo().currSize).toBe(1);
@@ -401,7 +401,7 @@ describe('receivers', () => {
     expect(b.next(1)).toBe(101);
     expect([a.runs, b.runs]).toEqual([1, 1]);
     const info = (C.prototype.next as CachedFunction<Counter['next']>).cacheInfo();
-    expect(info).toEqual({ hits: 2, misses: 2, maxSize: 128, currSize: 2 });
+    expect(info).toEqual({ hits: 2, misses: 2, maxSize: 128, currSize: 2, evictions: 0 });
   });
 
   it('maxSize applies per receiver', () => {
@@ -426,7 +426,7 @@ describe('receivers', () => {
     a.next(1);
     b.next(1);
     next.cacheClear();
-    expect(next.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0 });
+    expect(next.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0, evictions: 0 });
     a.next(1);
     b.next(1);
     expect([a.runs, b.runs]).toEqual([2, 2]);
@@ -448,9 +448,9 @@ describe('cacheInfo(fn) and cacheClear(fn)', () => {
     const f = lruCache((x: number) => x);
     f(1);
     f(1);
-    expect(cacheInfo(f)).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1 });
+    expect(cacheInfo(f)).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1, evictions: 0 });
     cacheClear(f);
-    expect(cacheInfo(f)).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0 });
+    expect(cacheInfo(f)).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0, evictions: 0 });
   });
 
   it('refuse things that are not cached functions, naming what they received', () => {
@@ -665,7 +665,7 @@ describe('call paths: functions of every declared arity', () => {
       specialKeys(calls, undefined, arity);
       for (const [args, result] of entries) calls.hit(result, null, ...args);
       expect(runs.count).toBe(calls.misses);
-      expect(f.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: Infinity, currSize: calls.misses });
+      expect(f.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: Infinity, currSize: calls.misses, evictions: 0 });
     });
 
     it('on object receivers: each its own cache, never another receiver’s or the unscoped entries', () => {
@@ -679,7 +679,7 @@ describe('call paths: functions of every declared arity', () => {
       for (const [args] of ofA) calls.miss(b, ...args);
       for (const [args, result] of ofA) calls.hit(result, a, ...args);
       for (const [args, result] of unscoped) calls.hit(result, undefined, ...args);
-      expect(f.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: Infinity, currSize: calls.misses });
+      expect(f.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: Infinity, currSize: calls.misses, evictions: 0 });
     });
 
     it('on small records and the full caches they grow into', () => {
@@ -696,7 +696,7 @@ describe('call paths: functions of every declared arity', () => {
         },
         arity,
       );
-      expect(f.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses + 1, maxSize: Infinity, currSize: calls.misses + 1 });
+      expect(f.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses + 1, maxSize: Infinity, currSize: calls.misses + 1, evictions: 0 });
     });
 
     it('on primitive receivers: one shared cache keyed by (receiver, arguments); 7, "7" and 7n apart', () => {
@@ -712,7 +712,7 @@ describe('call paths: functions of every declared arity', () => {
       if (arity > 0) calls.miss(declared[0], 7, ...declared.slice(1));
       for (const [args, result] of entries) calls.hit(result, 7, ...args);
       calls.hit(unscoped, undefined, ...declared);
-      expect(f.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: Infinity, currSize: calls.misses });
+      expect(f.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: Infinity, currSize: calls.misses, evictions: 0 });
     });
 
     it('cacheInvalidate reaches small records, grown records and primitive receivers', () => {
@@ -813,7 +813,7 @@ describe('call paths: decorated members of every declared arity', () => {
       for (const [args, result] of ofA) calls.hit(result, a, ...args);
       const instances: object[] = [];
       records(calls, () => instances[instances.push(new Probe()) - 1]!, arity);
-      expect(m.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: Infinity, currSize: calls.misses });
+      expect(m.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: Infinity, currSize: calls.misses, evictions: 0 });
     });
 
     it('Class.prototype.m.cacheInvalidate reaches every instance, small or grown', () => {
@@ -862,7 +862,7 @@ describe('call paths: decorated members of every declared arity', () => {
       for (const receiver of [new Probe(), undefined, 7]) {
         for (const [args, result] of entries) calls.hit(result, receiver, ...args);
       }
-      expect(m.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: 128, currSize: calls.misses });
+      expect(m.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: 128, currSize: calls.misses, evictions: 0 });
     });
 
     it('scope (self) => object: instances with the same key object share, other keys do not', () => {
@@ -911,7 +911,7 @@ describe('call paths: decorated members of every declared arity', () => {
     expect(() => new Config().table).toThrow('no table');
     fail = false;
     expect(runs).toBe(3);
-    expect(cacheInfo(a, 'table')).toEqual({ hits: 2, misses: 1, maxSize: 128, currSize: 1 });
+    expect(cacheInfo(a, 'table')).toEqual({ hits: 2, misses: 1, maxSize: 128, currSize: 1, evictions: 0 });
   });
 });
 
@@ -936,7 +936,7 @@ describe('call paths: option key', () => {
     const object = calls.miss(undefined, o);
     calls.miss(undefined, {});
     calls.hit(object, undefined, o);
-    expect(g.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: Infinity, currSize: calls.misses });
+    expect(g.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: Infinity, currSize: calls.misses, evictions: 0 });
     expect(f.cacheInfo().misses).toBe(0);
   });
 
@@ -973,7 +973,7 @@ describe('call paths: option key', () => {
     calls.miss('7', 1);
     calls.miss(undefined, 1);
     calls.hit(seven, 7, 1);
-    expect(g.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: Infinity, currSize: calls.misses });
+    expect(g.cacheInfo()).toEqual({ hits: calls.hits, misses: calls.misses, maxSize: Infinity, currSize: calls.misses, evictions: 0 });
   });
 
   it("on members: scope 'shared' shares, scope 'instance' does not", () => {
@@ -1011,8 +1011,8 @@ describe('call paths: the counters on every hit path', () => {
     const [small, grown] = [{}, {}];
     f.call(grown, ...args, 'more');
     for (const receiver of [undefined, small, grown]) f.call(receiver, ...args);
-    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 4, maxSize: Infinity, currSize: 4 });
+    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 4, maxSize: Infinity, currSize: 4, evictions: 0 });
     for (const receiver of [undefined, small, grown]) f.call(receiver, ...args);
-    expect(f.cacheInfo()).toEqual({ hits: 3, misses: 4, maxSize: Infinity, currSize: 4 });
+    expect(f.cacheInfo()).toEqual({ hits: 3, misses: 4, maxSize: Infinity, currSize: 4, evictions: 0 });
   });
 });

@@ -46,7 +46,7 @@ describe('grace, synchronous functions', () => {
     expect(f('a')).toBe('a#1');
     expect(f('a')).toBe('a#1');
     expect(state.runs).toBe(3); // each call on the stale entry tried the source again
-    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 3, maxSize: 128, currSize: 1, staleAnswers: 2 });
+    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 3, maxSize: 128, currSize: 1, evictions: 0, staleAnswers: 2 });
     state.down = false;
     expect(f('a')).toBe('a#4');
     expect(f('a')).toBe('a#4'); // the fresh value is an ordinary entry: a hit
@@ -95,7 +95,7 @@ describe('grace, synchronous functions', () => {
     vi.advanceTimersByTime(99);
     expect(f('a')).toBe('a#1');
     expect(state.runs).toBe(1);
-    expect(f.cacheInfo()).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1, staleAnswers: 0 });
+    expect(f.cacheInfo()).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1, evictions: 0, staleAnswers: 0 });
   });
 
   it('stale entries count in currSize until grace ends, then writes reclaim them', () => {
@@ -131,7 +131,7 @@ describe('grace, synchronous functions', () => {
     f('a');
     expect(f.cacheInfo().staleAnswers).toBe(1);
     f.cacheClear();
-    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0, staleAnswers: 0 });
+    expect(f.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0, evictions: 0, staleAnswers: 0 });
     expect(() => f('a')).toThrow('source down (a)');
   });
 
@@ -340,7 +340,7 @@ describe('grace on members', () => {
     expect(b.price('x')).toBe('b:x:1');
     expect(b.price('y')).toBe('b:y:2');
     expect(a.banner).toBe('a!2');
-    expect(cacheInfo(a, 'price')).toEqual({ hits: 0, misses: 2, maxSize: 128, currSize: 1 });
+    expect(cacheInfo(a, 'price')).toEqual({ hits: 0, misses: 2, maxSize: 128, currSize: 1, evictions: 0 });
     expect((Prices.prototype.price as CachedFunction<Prices['price']>).cacheInfo().staleAnswers).toBe(3); // the getter counts its own
   });
 

@@ -13,7 +13,7 @@ import { createBudget, lruCache } from '../../src/index.js';
 import { runInRequest } from '../../src/request/index.js';
 import { counted } from '../support/counted.js';
 
-type Wrapped = ((...args: unknown[]) => unknown) & { cacheInfo(): { hits: number; misses: number; currSize: number } };
+type Wrapped = ((...args: unknown[]) => unknown) & { cacheInfo(): { hits: number; misses: number; currSize: number, evictions: 0 } };
 
 /** Where a call lands: how the test calls the cached function, and the options that route it there. */
 interface Route {
@@ -118,7 +118,7 @@ describe('shouldCache', () => {
       ['1x', [1, 'x', 'mutated']],
       ['2y', [2, 'y', 'mutated']],
     ]);
-    expect(f.cacheInfo()).toEqual({ hits: 1, misses: 3, maxSize: 128, currSize: 1 });
+    expect(f.cacheInfo()).toEqual({ hits: 1, misses: 3, maxSize: 128, currSize: 1, evictions: 0 });
     expect(f.cacheContains(2, 'y')).toBe(true);
     expect(f.cacheContains(1, 'x')).toBe(false);
   });

@@ -143,7 +143,7 @@ describe("scope 'request' for functions", () => {
     expect(inRequest()).toBe(false);
     expect(load(1)).not.toBe(load(1));
     expect(body.calls.count).toBe(2);
-    expect(load.cacheInfo()).toEqual({ hits: 0, misses: 2, maxSize: 128, currSize: 0 });
+    expect(load.cacheInfo()).toEqual({ hits: 0, misses: 2, maxSize: 128, currSize: 0, evictions: 0 });
     expect(requestStats(load)).toEqual({ requests: 0, outside: 2 });
     expect(load.cacheContains(1)).toBe(false);
   });

@@ -79,11 +79,11 @@ export function memberRequestSuite(): void {
       const { UserService, computed } = defineService();
       const service = new UserService();
       expect(service.user(1)).not.toBe(service.user(1));
-      expect(cacheInfo(service, 'user')).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0 });
+      expect(cacheInfo(service, 'user')).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0, evictions: 0 });
       runInRequest(() => {
         service.user(1);
         service.user(1);
-        expect(cacheInfo(service, 'user')).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1 });
+        expect(cacheInfo(service, 'user')).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1, evictions: 0 });
         expect(cacheInvalidate(service, 'user', 1)).toBe(true);
         service.user(1);
         cacheClear(service);

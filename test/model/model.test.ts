@@ -317,16 +317,20 @@ class World {
     const caches = [...new Set(this.models)];
     let hits = 0;
     let misses = 0;
+    let evictions = 0;
     for (const model of caches) {
       const info = model.info(clock);
       hits += info.hits;
       misses += info.misses;
+      evictions += info.evictions;
     }
-    expect(this.budget.info()).toEqual({
+    const actual = this.budget.info();
+    expect(actual).toEqual({
       hits,
       misses,
       maxSize: this.modelBudget.maxSize,
       currSize: this.modelBudget.order.length,
+      evictions,
     });
   }
 }

@@ -35,6 +35,8 @@ export class ModelCache {
   entries: ModelEntry[] = [];
   hits = 0;
   misses = 0;
+  /** Entries dropped to make room: the own bound's least recent, or the budget's victim. */
+  evictions = 0;
 
   constructor(
     readonly maxSize: number,
@@ -51,7 +53,7 @@ export class ModelCache {
     this.budget?.remove(entry);
   }
 
-  private fresh(entry: ModelEntry, now: number): boolean {
+  fresh(entry: ModelEntry, now: number): boolean {
     return entry.expires > now;
   }
 
@@ -75,7 +77,11 @@ export class ModelCache {
   /** Stores a miss's result: own bound first, then the budget's, as the implementation does. */
   store(args: readonly unknown[], result: unknown, pending: boolean, now: number): ModelEntry | undefined {
     if (this.maxSize === 0) return undefined;
-    if (this.entries.length >= this.maxSize) this.drop(this.entries[0]!);
+    if (this.entries.length >= this.maxSize) {
+      const victim = this.entries[0]!;
+      this.drop(victim);
+      if (this.fresh(victim, now)) this.evictions++; // an expired entry leaving is not an eviction
+    }
     const entry: ModelEntry = {
       args,
       result,
@@ -87,6 +93,7 @@ export class ModelCache {
       if (this.budget.order.length >= this.budget.maxSize) {
         const victim = this.budget.order[0]!;
         victim.cache.drop(victim);
+        if (victim.cache.fresh(victim, now)) victim.cache.evictions++;
       }
       this.budget.order.push(entry);
     }
@@ -117,14 +124,20 @@ export class ModelCache {
   }
 
   /** cacheInfo(): expired entries are dropped first (the implementation sweeps too). */
-  info(now: number): { hits: number; misses: number; maxSize: number; currSize: number } {
+  info(now: number): { hits: number; misses: number; maxSize: number; currSize: number; evictions: number } {
     for (const entry of [...this.entries]) if (!this.fresh(entry, now)) this.drop(entry);
-    return { hits: this.hits, misses: this.misses, maxSize: this.maxSize, currSize: this.entries.length };
+    return {
+      hits: this.hits,
+      misses: this.misses,
+      maxSize: this.maxSize,
+      currSize: this.entries.length,
+      evictions: this.evictions,
+    };
   }
 
   clear(): void {
     for (const entry of [...this.entries]) this.drop(entry);
-    this.hits = this.misses = 0;
+    this.hits = this.misses = this.evictions = 0;
   }
 
   /** Drops the entries whose key list `picks` (one scope key's, in a shared cache); counters stay. */

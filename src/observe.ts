@@ -1,0 +1,94 @@
+/**
+ * What one cached function reports beyond Python's counters: evictions (an
+ * entry dropped to make room under `maxSize` or a budget), counted for the
+ * function's totals and per cache, and published on `node:diagnostics_channel`
+ * for exporters (OpenTelemetry, Prometheus) when somebody subscribes.
+ *
+ * Nothing here is on the hit path: evictions and misses are the slow paths
+ * already. Hits and the rest are read from counters (`cacheInfo`, or every
+ * named cache at once through `cacheRegistry()`), the way metrics exporters
+ * read counters when they are scraped.
+ *
+ * The channels are looked up through `process.getBuiltinModule` (Node 20.16+,
+ * 22.3+; Deno and Bun have it too) at the first miss or eviction, so the core
+ * imports nothing from Node and still runs in browsers, where there are no
+ * channels and nothing is published.
+ */
+
+/** A `node:diagnostics_channel` channel, as far as the core uses one. */
+interface Channel {
+  readonly hasSubscribers: boolean;
+  publish(message: unknown): void;
+}
+
+/** Channel names, stable across versions: exporters subscribe to them by name. */
+export const MISS_CHANNEL = 'lru-memo:miss';
+export const EVICT_CHANNEL = 'lru-memo:evict';
+
+/** The channels, once looked up (null: this runtime has none). */
+let channels: { miss: Channel; evict: Channel } | null | undefined = undefined;
+
+function lookUpChannels(): { miss: Channel; evict: Channel } | null {
+  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const module = process?.getBuiltinModule?.('node:diagnostics_channel') as
+    | { channel(name: string): Channel }
+    | undefined;
+  return module === undefined ? null : { miss: module.channel(MISS_CHANNEL), evict: module.channel(EVICT_CHANNEL) };
+}
+
+/** What a subscriber of `lru-memo:miss` or `lru-memo:evict` receives. */
+export interface CacheEvent {
+  /** The cache's option `name` ('' when it has none). */
+  readonly name: string;
+  /** The function that was called (or whose entry was evicted). */
+  readonly fn: (...args: never[]) => unknown;
+}
+
+export class Observer {
+  /** Entries evicted from any cache of the function since its last clear-all. */
+  evictions = 0;
+  /** Evictions of single-entry records (maxSize 1: a new key replaced the old), per record. Rare: a WeakMap, no field. */
+  private recordEvictions: WeakMap<object, number> | undefined = undefined;
+  /** The wrapper (set once it exists): what events name as `fn`. */
+  fn: ((...args: never[]) => unknown) | undefined = undefined;
+
+  constructor(
+    /** Option `name`, '' when not given. */
+    readonly name: string,
+  ) {}
+
+  /** A cache of the function evicted an entry to make room. */
+  evicted(): void {
+    this.evictions++;
+    const evict = (channels ??= lookUpChannels())?.evict;
+    if (evict?.hasSubscribers === true) evict.publish(this.event());
+  }
+
+  /** A single-entry record replaced its entry (maxSize 1). */
+  recordEvicted(record: object): void {
+    const evictions = (this.recordEvictions ??= new WeakMap());
+    evictions.set(record, (evictions.get(record) ?? 0) + 1);
+    this.evicted();
+  }
+
+  /** Evictions of one record's own cache while it was a single entry. */
+  evictionsOf(record: object): number {
+    return this.recordEvictions?.get(record) ?? 0;
+  }
+
+  /** A call ran the function (cheap when nobody listens: one property read). */
+  missed(): void {
+    const miss = (channels ??= lookUpChannels())?.miss;
+    if (miss?.hasSubscribers === true) miss.publish(this.event());
+  }
+
+  /** A clear-all: the totals start again. */
+  clear(): void {
+    this.evictions = 0;
+    this.recordEvictions = undefined;
+  }
+
+  private event(): CacheEvent {
+    return Object.freeze({ name: this.name, fn: this.fn! });
+  }
+}
