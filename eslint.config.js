@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '*.tgz'] },
+  // test/package/consumer is a user's code, compiled against the built package by test/package.
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '*.tgz', 'test/package/consumer/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

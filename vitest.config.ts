@@ -112,6 +112,11 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Builds the package into a temporary directory, then loads, type-checks and bundles it as a user would.
+        test: { name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 },
+      },
+      {
+        extends: true,
         test: { name: 'tc39', include: ['test/tc39/**/*.test.ts'], exclude: ['**/*.gc.test.ts'] },
       },
       {
