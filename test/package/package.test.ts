@@ -10,7 +10,7 @@
  *   gzipped) stay under the size limit, and the Redis tier is not in them.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,3 +147,15 @@ console.log(JSON.stringify(report));
 });
 
 
+
+describe('the README on npm', () => {
+  it('every relative link points to a file the package ships', () => {
+    const listing = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo, encoding: 'utf8' });
+    const shipped = new Set((JSON.parse(listing.stdout) as [{ files: { path: string }[] }])[0].files.map((file) => file.path));
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((match) => match[1]!).filter((link) => !/^[a-z]+:/.test(link));
+    expect(links.length).toBeGreaterThan(5);
+    const broken = links.filter((link) => !shipped.has(link) && ![...shipped].some((path) => path.startsWith(`${link.replace(/\/$/, '')}/`)));
+    expect(broken).toEqual([]);
+  });
+});
