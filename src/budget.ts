@@ -138,6 +138,7 @@ export class BudgetImpl implements Budget, SlotOwner {
  * @param options `maxSize`: a positive integer
  * @throws TypeError/RangeError naming `maxSize` when it is not a positive integer
  * @example
+ * ```ts
  * import { cached, createBudget, lruCache } from 'lru-memo';
  *
  * const budget = createBudget({ maxSize: 50_000 });
@@ -146,6 +147,7 @@ export class BudgetImpl implements Budget, SlotOwner {
  *   @cached({ budget }) render(id: string) { return renderReport(id); }
  * }
  * budget.info(); // { hits, misses, maxSize: 50000, currSize, evictions }
+ * ```
  */
 export function createBudget(options: { maxSize: number }): Budget {
   const path = { caller: 'createBudget', prefix: '' };

@@ -26,12 +26,14 @@ import { createCachedFunction, groupOf } from './wrap.js';
  * Options for {@link cached}: everything {@link lruCache} takes, plus `scope`.
  *
  * @example
+ * ```ts
  * class SlowAdder {
  *   constructor(readonly delay: number) {}
  *   // Every SlowAdder with the same delay shares one cache.
  *   @cached({ maxSize: 32, scope: (adder: SlowAdder) => adder.delay })
  *   calculate(a: number, b: number) { return a + b; }
  * }
+ * ```
  */
 export interface CachedOptions<This = any> extends Omit<LruCacheOptions<any[], any>, 'scope'> {
   /**
@@ -51,6 +53,15 @@ export interface CachedOptions<This = any> extends Omit<LruCacheOptions<any[], a
 /**
  * The decorator returned by `cached(options)`: applies to methods (instance
  * and static, sync and async) and getters, in either decorator flavour.
+ *
+ * @example
+ * ```ts
+ * const perTenant: CachedDecorator<Service> = cached({ scope: (self: Service) => self.tenantId });
+ * class Service {
+ *   constructor(readonly tenantId: string) {}
+ *   @perTenant settings() { return loadSettings(this.tenantId); }
+ * }
+ * ```
  */
 export interface CachedDecorator<This = any> {
   /** Standard (TC39) decorator on a method. */
@@ -81,6 +92,7 @@ export interface CachedDecorator<This = any> {
  *   member: a TypeError when the class is defined.
  *
  * @example
+ * ```ts
  * import { cached, cacheInfo } from 'lru-memo';
  *
  * class Rates {
@@ -94,6 +106,7 @@ export interface CachedDecorator<This = any> {
  * const rates = new Rates();
  * rates.convert(10, 'EUR');
  * cacheInfo(rates, 'convert'); // { hits: 0, misses: 1, maxSize: 100, currSize: 1, evictions: 0 }
+ * ```
  */
 export function cached<This, A extends any[], R>(
   value: (this: This, ...args: A) => R,

@@ -23,7 +23,7 @@ export {
   type NamedCache,
 } from './introspect.js';
 export { EVICT_CHANNEL, MISS_CHANNEL, type CacheEvent } from './observe.js';
-export type { AttachedTier, Tier, TierContext } from './tier.js';
+export type { AttachedTier, LocalCaches, Tier, TierContext } from './tier.js';
 export type {
   AnyFunction,
   Budget,

@@ -20,6 +20,13 @@ import { TIER, groupOf, infoOf } from './wrap.js';
 /**
  * A member name of `T`, or a TC39 `#private` member's name as written
  * (decorators cannot mark which members are cached in the type).
+ *
+ * @example
+ * ```ts
+ * class Geo { @cached distance(a: string, b: string) { return a.length + b.length; } }
+ * const name: MemberName<Geo> = 'distance';
+ * cacheInfo(new Geo(), name);
+ * ```
  */
 export type MemberName<T> = Exclude<keyof T, number> | `#${string}`;
 
@@ -28,8 +35,10 @@ export type MemberName<T> = Exclude<keyof T, number> | `#${string}`;
  * getter, anything for a `#private` name (its type is not visible).
  *
  * @example
+ * ```ts
  * class Geo { @cached distance(a: string, b: string) { return a.length + b.length; } }
  * type A = MemberArguments<Geo, 'distance'>; // [a: string, b: string]
+ * ```
  */
 export type MemberArguments<T, K> = [K] extends [never]
   ? unknown[]
@@ -46,6 +55,7 @@ export type MemberArguments<T, K> = [K] extends [never]
  * @throws TypeError when `target` is not cached, or `member` is not a cached
  *   member of it
  * @example
+ * ```ts
  * import { cached, cacheInfo, lruCache } from 'lru-memo';
  *
  * const double = lruCache((n: number) => n * 2);
@@ -58,6 +68,7 @@ export type MemberArguments<T, K> = [K] extends [never]
  * const geo = new Geo();
  * geo.distance('LIS', 'OPO');
  * cacheInfo(geo, 'distance'); // this instance only: { hits: 0, misses: 1, maxSize: 128, currSize: 1, evictions: 0 }
+ * ```
  */
 export function cacheInfo(fn: AnyFunction): CacheInfo;
 export function cacheInfo<T extends object>(target: T, member: MemberName<T>): CacheInfo;
@@ -76,12 +87,14 @@ export function cacheInfo(target: unknown, ...member: [PropertyKey?]): CacheInfo
  *
  * @throws TypeError when there is nothing cached to clear at `target`/`member`
  * @example
+ * ```ts
  * import { cacheClear } from 'lru-memo';
  *
  * cacheClear(double);             // a cached function
  * cacheClear(geo, 'distance');    // one member of one instance
  * cacheClear(geo);                // every cached member of geo
  * cacheClear(Geo, 'nearest');     // a static member, for this class
+ * ```
  */
 export function cacheClear(fn: AnyFunction): void;
 export function cacheClear<T extends object>(target: T, member?: MemberName<T>): void;
@@ -112,10 +125,12 @@ export function cacheClear(target: unknown, ...member: [PropertyKey?]): void {
  * @returns whether an entry was removed
  * @throws TypeError when `member` is not a cached member of `target`
  * @example
+ * ```ts
  * import { cacheInvalidate } from 'lru-memo';
  *
  * cacheInvalidate(geo, 'distance', 'LIS', 'OPO'); // true if it was cached
  * cacheInvalidate(Geo.prototype.distance, 'LIS', 'OPO'); // from every instance (typed: fn.cacheInvalidate is not, on a decorated member)
+ * ```
  */
 export function cacheInvalidate<F extends AnyFunction>(fn: F, ...args: OverloadParameters<F>): boolean;
 export function cacheInvalidate<T extends object, K extends MemberName<T>>(
@@ -140,10 +155,12 @@ export function cacheInvalidate(target: object, ...rest: unknown[]): boolean {
  *
  * @throws TypeError when `member` is not a cached member of `target`
  * @example
+ * ```ts
  * import { cacheContains } from 'lru-memo';
  *
  * cacheContains(geo, 'distance', 'LIS', 'OPO'); // false until the first call
  * cacheContains(Geo.prototype.distance, 'LIS', 'OPO'); // as fn.cacheContains: scope 'shared', or any primitive scope key
+ * ```
  */
 export function cacheContains<F extends AnyFunction>(fn: F, ...args: OverloadParameters<F>): boolean;
 export function cacheContains<T extends object, K extends MemberName<T>>(
@@ -228,7 +245,15 @@ function cachedMembersOf(target: unknown): CacheGroup[] {
   return [...groups];
 }
 
-/** One entry of {@link namedCaches}. */
+/**
+ * One entry of {@link namedCaches}.
+ *
+ * @example
+ * ```ts
+ * const caches: NamedCache[] = namedCaches();
+ * for (const { name, info } of caches) console.log(name, info.hits, info.misses);
+ * ```
+ */
 export interface NamedCache {
   /** The cache's option `name`. */
   readonly name: string;
@@ -246,10 +271,12 @@ export interface NamedCache {
  * CommonJS build) are listed too.
  *
  * @example
+ * ```ts
  * import { lruCache, namedCaches } from 'lru-memo';
  *
  * const getUser = lruCache(fetchUser, { name: 'users', maxSize: 1000 });
  * namedCaches(); // [{ name: 'users', info: { hits, misses, maxSize: 1000, currSize, evictions }, fn: getUser }]
+ * ```
  */
 export function namedCaches(): NamedCache[] {
   const caches: NamedCache[] = [];

@@ -21,8 +21,31 @@ interface Channel {
   publish(message: unknown): void;
 }
 
-/** Channel names, stable across versions: exporters subscribe to them by name. */
+/**
+ * The `node:diagnostics_channel` channel published on every call that runs
+ * the function (a miss), with a {@link CacheEvent}. Stable across versions.
+ *
+ * @example
+ * ```ts
+ * import { subscribe } from 'node:diagnostics_channel';
+ * import { MISS_CHANNEL } from 'lru-memo';
+ *
+ * subscribe(MISS_CHANNEL, (event) => console.log('miss', (event as CacheEvent).name));
+ * ```
+ */
 export const MISS_CHANNEL = 'lru-memo:miss';
+/**
+ * The `node:diagnostics_channel` channel published on every eviction (an
+ * entry dropped to make room), with a {@link CacheEvent}. Stable across versions.
+ *
+ * @example
+ * ```ts
+ * import { subscribe } from 'node:diagnostics_channel';
+ * import { EVICT_CHANNEL } from 'lru-memo';
+ *
+ * subscribe(EVICT_CHANNEL, (event) => evictions.inc({ cache: (event as CacheEvent).name }));
+ * ```
+ */
 export const EVICT_CHANNEL = 'lru-memo:evict';
 
 /** The channels, once looked up (null: this runtime has none). */
@@ -36,7 +59,17 @@ function lookUpChannels(): { miss: Channel; evict: Channel } | null {
   return module === undefined ? null : { miss: module.channel(MISS_CHANNEL), evict: module.channel(EVICT_CHANNEL) };
 }
 
-/** What a subscriber of `lru-memo:miss` or `lru-memo:evict` receives. */
+/**
+ * What a subscriber of `lru-memo:miss` or `lru-memo:evict` receives.
+ *
+ * @example
+ * ```ts
+ * subscribe(EVICT_CHANNEL, (message) => {
+ *   const { name, fn } = message as CacheEvent;
+ *   console.log(`${name}: an entry of ${fn.name} made room`);
+ * });
+ * ```
+ */
 export interface CacheEvent {
   /** The cache's option `name` ('' when it has none). */
   readonly name: string;

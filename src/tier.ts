@@ -13,6 +13,12 @@ export const TIER_BRAND: unique symbol = Symbol.for('lru-memo.tier.v1') as never
  * This process's caches of the function a tier serves, for a tier that learns
  * of changes made elsewhere (another process invalidated or cleared). Neither
  * method tells the tier back.
+ *
+ * @example
+ * ```ts
+ * // In a tier's attach(context): a bus message from another process drops this process's copies.
+ * onMessage((keys) => context.local?.invalidate(false, undefined, keys, keys.length));
+ * ```
  */
 export interface LocalCaches {
   /**
@@ -25,7 +31,20 @@ export interface LocalCaches {
   clear(): void;
 }
 
-/** What a tier learns about the function or member it serves, once, at wrap time. */
+/**
+ * What a tier learns about the function or member it serves, once, at wrap time.
+ *
+ * @example
+ * ```ts
+ * const tier: Tier = {
+ *   [TIER_BRAND]: true,
+ *   attach(context: TierContext) {
+ *     if (context.ttl === 0) throw new TypeError(`${context.label}: this tier needs option 'ttl'`);
+ *     return { load: (_receiver, _args, _keys, _count, compute) => compute() };
+ *   },
+ * };
+ * ```
+ */
 export interface TierContext {
   /** Message prefix for errors about this function, e.g. "lruCache 'fetchUser'" or "@cached 'profile'". */
   readonly label: string;
@@ -59,7 +78,15 @@ export interface TierContext {
   readonly local?: LocalCaches;
 }
 
-/** A tier attached to one cached function or member. */
+/**
+ * A tier attached to one cached function or member.
+ *
+ * @example
+ * ```ts
+ * // The least a tier does: a local miss runs the function (a real tier reads its store first).
+ * const attached: AttachedTier = { load: (_receiver, _args, _keys, _count, compute) => compute() };
+ * ```
+ */
 export interface AttachedTier {
   /**
    * Resolves a local miss: what the local cache stores and the caller gets
@@ -87,8 +114,10 @@ export interface AttachedTier {
  * `lru-memo/shared`) and given as option `shared`.
  *
  * @example
+ * ```ts
  * import { sharedTier } from 'lru-memo/shared';
  * lruCache(fetchUser, { ttl: 60_000, shared: sharedTier({ store, namespace: 'users' }) });
+ * ```
  */
 export interface Tier {
   readonly [TIER_BRAND]: true;

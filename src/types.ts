@@ -1,7 +1,14 @@
 /** Public types shared by the function wrapper, the decorator, budgets and introspection. */
 import type { Tier } from './tier.js';
 
-/** Any function, with any `this`. */
+/**
+ * Any function, with any `this`: what `lruCache` and `cacheInfo` accept.
+ *
+ * @example
+ * ```ts
+ * function totalsOf(fns: AnyFunction[]) { return fns.map((fn) => cacheInfo(fn)); }
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (this: any, ...args: any[]) => any;
 
@@ -9,9 +16,11 @@ export type AnyFunction = (this: any, ...args: any[]) => any;
  * A snapshot of a cache's statistics, as Python's `cache_info()` gives them.
  *
  * @example
+ * ```ts
  * const square = lruCache((n: number) => n * n);
  * square(3); square(3);
  * square.cacheInfo(); // { hits: 1, misses: 1, maxSize: 128, currSize: 1, evictions: 0 }
+ * ```
  */
 export interface CacheInfo {
   /** Calls answered from the cache since it was created or last cleared. */
@@ -45,11 +54,13 @@ export interface CacheInfo {
  * {@link createBudget}.
  *
  * @example
+ * ```ts
  * const budget = createBudget({ maxSize: 10_000 });
  * class Pricing {
  *   @cached({ budget, maxSize: Infinity }) quote(sku: string) { return lookUp(sku); }
  * }
  * budget.info(); // totals over every attached cache
+ * ```
  */
 export interface Budget {
   /** The bound on entries across every attached cache. */
@@ -58,13 +69,17 @@ export interface Budget {
    * Totals over the live attached caches: hits, misses, the budget's maxSize,
    * and entries held now.
    * @example
+   * ```ts
    * budget.info(); // { hits: 40, misses: 12, maxSize: 10000, currSize: 12, evictions: 0 }
+   * ```
    */
   info(): CacheInfo;
   /**
    * Clears every attached cache (entries and counters).
    * @example
+   * ```ts
    * budget.clear();
+   * ```
    */
   clear(): void;
 }
@@ -73,7 +88,9 @@ export interface Budget {
  * The settings a cache was created with.
  *
  * @example
+ * ```ts
  * lruCache(Math.sqrt, { maxSize: 10, ttl: 1000 }).cacheParameters(); // { maxSize: 10, ttl: 1000 }
+ * ```
  */
 export interface CacheParameters {
   /** Entries kept (per receiver); `Infinity` when unbounded. */
@@ -89,8 +106,10 @@ export interface CacheParameters {
  * Options for {@link lruCache}.
  *
  * @example
+ * ```ts
  * lruCache(fetchRate, { maxSize: 500, ttl: 60_000 });
  * lruCache(area, { key: (shape) => shape.id }); // cache by id instead of identity
+ * ```
  */
 export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown[], R = unknown> {
   /**
@@ -109,7 +128,9 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * TypeError/RangeError (a promise rejects) and nothing is cached.
    * @default undefined (never expires)
    * @example
+   * ```ts
    * lruCache(fetchRate, { ttl: (rate) => (rate.volatile ? 1_000 : 60_000) });
+   * ```
    */
   ttl?: number | ((value: Awaited<R>, args: A) => number);
   /**
@@ -120,7 +141,9 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * With `shared`, a result not cached locally is not shared either.
    * @default undefined (every result is cached)
    * @example
+   * ```ts
    * lruCache(findUser, { shouldCache: (user) => user !== undefined }); // a miss is asked again
+   * ```
    */
   shouldCache?: (value: Awaited<R>, args: A) => boolean;
   /**
@@ -129,7 +152,9 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * name. A non-empty string; need not be unique.
    * @default undefined (not listed; events carry '')
    * @example
+   * ```ts
    * lruCache(fetchUser, { name: 'users' });
+   * ```
    */
   name?: string;
   /**
@@ -140,7 +165,9 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * Positive, or `Infinity` (kept until evicted).
    * @default undefined (an expired entry is never used)
    * @example
+   * ```ts
    * lruCache(fetchRates, { ttl: 60_000, grace: 3_600_000 }); // an hour of last-known rates if the source is down
+   * ```
    */
   grace?: number;
   /**
@@ -151,7 +178,9 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * (stale-while-revalidate). A non-negative finite number.
    * @default undefined (wait for the refresh)
    * @example
+   * ```ts
    * lruCache(fetchPrice, { ttl: 10_000, grace: 600_000, softTimeoutMs: 50 });
+   * ```
    */
   softTimeoutMs?: number;
   /**
@@ -190,10 +219,12 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
  * accept what a call accepts.
  *
  * @example
+ * ```ts
  * function parse(text: string): object;
  * function parse(bytes: Uint8Array): object;
  * function parse(input: string | Uint8Array): object { return {}; }
  * type P = OverloadParameters<typeof parse>; // [text: string] | [bytes: Uint8Array]
+ * ```
  */
 export type OverloadParameters<F> = F extends {
   (...args: infer A1): unknown;
@@ -209,12 +240,29 @@ export type OverloadParameters<F> = F extends {
 /**
  * What option `shared` accepts on a function that does not return a promise:
  * nothing (the type names the rule, so the compiler's message does).
+ *
+ * @example
+ * ```ts
+ * lruCache((id: number) => id, { ttl: 1000, shared: tier });
+ * // error: Property '"option 'shared' is for functions that return a promise"' is missing in type 'Tier'
+ * ```
  */
 export interface SharedNeedsAPromise {
   readonly "option 'shared' is for functions that return a promise": never;
 }
 
-/** The statistics and control every cached function carries. */
+/**
+ * The statistics and control every cached function carries.
+ *
+ * @example
+ * ```ts
+ * const area = lruCache((w: number, h: number) => w * h);
+ * area(2, 3);
+ * area.cacheContains(2, 3); // true
+ * area.cacheInvalidate(2, 3); // true
+ * area.cacheInfo(); // { hits: 0, misses: 1, maxSize: 128, currSize: 0, evictions: 0 }
+ * ```
+ */
 export interface CacheControl<F extends AnyFunction> {
   /**
    * Statistics. For a function called on several receivers (a decorated
@@ -223,22 +271,28 @@ export interface CacheControl<F extends AnyFunction> {
    * (a collected one leaves it once the garbage collector reports it, which
    * may take a GC cycle).
    * @example
+   * ```ts
    * const f = lruCache((x: number) => x + 1);
    * f(1); f(1);
    * f.cacheInfo().hits; // 1
+   * ```
    */
   cacheInfo(): CacheInfo;
   /**
    * Drops every entry (of every receiver) and resets the counters.
    * @example
+   * ```ts
    * f.cacheClear();
    * f.cacheInfo(); // { hits: 0, misses: 0, maxSize: 128, currSize: 0, evictions: 0 }
+   * ```
    */
   cacheClear(): void;
   /**
    * The settings the cache was created with.
    * @example
+   * ```ts
    * lruCache(Math.abs).cacheParameters(); // { maxSize: 128, ttl: undefined }
+   * ```
    */
   cacheParameters(): CacheParameters;
   /**
@@ -250,10 +304,12 @@ export interface CacheControl<F extends AnyFunction> {
    * @returns whether an entry was removed, or may have been (some receiver's
    *   cache exists and drops it lazily)
    * @example
+   * ```ts
    * const f = lruCache((n: number) => n * 2);
    * f(1);
    * f.cacheInvalidate(1); // true
    * f.cacheInvalidate(1); // false
+   * ```
    */
   cacheInvalidate(...args: OverloadParameters<F>): boolean;
   /**
@@ -263,17 +319,21 @@ export interface CacheControl<F extends AnyFunction> {
    * pending. For an object receiver (an instance, or the object a function is
    * a property of): `cacheContains(receiver, 'name', ...args)`.
    * @example
+   * ```ts
    * const f = lruCache((n: number) => n * 2);
    * f.cacheContains(1); // false
    * f(1);
    * f.cacheContains(1); // true
+   * ```
    */
   cacheContains(...args: OverloadParameters<F>): boolean;
   /**
    * The original function. Calling it bypasses the cache and its counters.
    * @example
+   * ```ts
    * const f = lruCache(Math.abs);
    * f.wrapped(-1); // 1, counters untouched
+   * ```
    */
   readonly wrapped: F;
 }
@@ -283,6 +343,8 @@ export interface CacheControl<F extends AnyFunction> {
  * `this` and return type preserved) plus {@link CacheControl}.
  *
  * @example
+ * ```ts
  * const cachedFib: CachedFunction<(n: number) => number> = lruCache(fib);
+ * ```
  */
 export type CachedFunction<F extends AnyFunction> = F & CacheControl<F>;

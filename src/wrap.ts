@@ -50,11 +50,13 @@ export function groupOf(candidate: unknown): CacheGroup | undefined {
  *   has the wrong type or is unknown; RangeError when a number option is out of range
  *
  * @example
+ * ```ts
  * import { lruCache } from 'lru-memo';
  *
  * const fib = lruCache((n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2)));
  * fib(80);          // 23416728348467684, in microseconds
  * fib.cacheInfo();  // { hits: 78, misses: 81, maxSize: 128, currSize: 81, evictions: 0 }
+ * ```
  */
 export function lruCache<F extends AnyFunction>(
   fn: F,
@@ -69,10 +71,12 @@ export function lruCache<F extends AnyFunction>(
  * `functools.cache`.
  *
  * @example
+ * ```ts
  * import { cache } from 'lru-memo';
  *
  * const parse = cache((source: string) => JSON.parse(source) as unknown);
  * parse('{"a":1}') === parse('{"a":1}'); // true: the same object
+ * ```
  */
 export function cache<F extends AnyFunction>(fn: F): CachedFunction<F> {
   assertFunction(fn, 'cache');

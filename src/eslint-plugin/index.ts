@@ -62,6 +62,7 @@ for (const name of Object.keys(rules)) plugin.configs.recommended.rules[`lru-mem
  * decorators (typescript-eslint's):
  *
  * @example
+ * ```ts
  * // eslint.config.js
  * import tseslint from 'typescript-eslint';
  * import lruMemo from 'lru-memo/eslint-plugin';
@@ -70,6 +71,7 @@ for (const name of Object.keys(rules)) plugin.configs.recommended.rules[`lru-mem
  *   ...tseslint.configs.recommended,
  *   lruMemo.configs.recommended,
  * ];
+ * ```
  */
 export default plugin;
 
@@ -77,8 +79,10 @@ export default plugin;
  * The same plugin as a named export, for CommonJS configs.
  *
  * @example
+ * ```ts
  * // eslint.config.cjs
  * const { plugin: lruMemo } = require('lru-memo/eslint-plugin');
  * module.exports = [lruMemo.configs.recommended];
+ * ```
  */
 export { plugin };

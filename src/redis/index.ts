@@ -16,8 +16,10 @@ import { connectionOf, type Connection, type IoRedisLike, type NodeRedisClusterL
  * (`new Redis()`, `new Redis.Cluster()`).
  *
  * @example
+ * ```ts
  * import { createClient } from 'redis';
  * const client: RedisClientLike = createClient();
+ * ```
  */
 export type RedisClientLike = NodeRedisLike | NodeRedisClusterLike | IoRedisLike;
 
@@ -25,7 +27,9 @@ export type RedisClientLike = NodeRedisLike | NodeRedisClusterLike | IoRedisLike
  * Options of {@link redisStore} and {@link redisBus}.
  *
  * @example
+ * ```ts
  * redisStore(client, { onClientError: (error) => log.warn('redis', error) });
+ * ```
  */
 export interface RedisStoreOptions {
   /**
@@ -79,6 +83,7 @@ function open(caller: string, client: unknown, options: RedisStoreOptions): Conn
  *
  * @throws TypeError when `client` is neither a node-redis nor an ioredis/iovalkey client
  * @example
+ * ```ts
  * import { createClient } from 'redis';
  * import { lruCache } from 'lru-memo';
  * import { sharedTier } from 'lru-memo/shared';
@@ -90,6 +95,7 @@ function open(caller: string, client: unknown, options: RedisStoreOptions): Conn
  *   ttl: 60_000,
  *   shared: sharedTier({ store: redisStore(client), namespace: 'users', lock: { leaseMs: 10_000, waitMs: 2_000 } }),
  * });
+ * ```
  */
 export function redisStore(client: RedisClientLike, options: RedisStoreOptions = {}): Required<SharedStore> {
   const connection = open('redisStore', client, options);
@@ -116,11 +122,13 @@ export function redisStore(client: RedisClientLike, options: RedisStoreOptions =
  *
  * @throws TypeError when `client` is neither a node-redis nor an ioredis/iovalkey client
  * @example
+ * ```ts
  * import { createClient } from 'redis';
  * import { redisBus, redisStore } from 'lru-memo/redis';
  *
  * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
  * const shared = sharedTier({ store: redisStore(client), bus: redisBus(client), namespace: 'users' });
+ * ```
  */
 export function redisBus(client: RedisClientLike, options: RedisStoreOptions = {}): SharedBus {
   const connection = open('redisBus', client, options);

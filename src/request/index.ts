@@ -59,6 +59,7 @@ const provider: ContextProvider =
  * function, which goes when the request does. Returns what `fn` returns.
  *
  * @example
+ * ```ts
  * import { lruCache } from 'lru-memo';
  * import { runInRequest } from 'lru-memo/request';
  *
@@ -68,6 +69,7 @@ const provider: ContextProvider =
  *   await loadUser('42'); // runs
  *   await loadUser('42'); // the same promise: this request's cache
  * });
+ * ```
  */
 export function runInRequest<R>(fn: () => R): R {
   if (typeof fn !== 'function') throw new TypeError(`runInRequest: expected a function to run, received ${describe(fn)}`);
@@ -80,12 +82,14 @@ export function runInRequest<R>(fn: () => R): R {
  * handler.
  *
  * @example
+ * ```ts
  * import { createServer } from 'node:http';
  * import { withRequestScope } from 'lru-memo/request';
  *
  * createServer(withRequestScope(async (request, response) => {
  *   response.end(JSON.stringify(await loadUser(userIdOf(request))));
  * })).listen(3000);
+ * ```
  */
 export function withRequestScope<A extends unknown[], R>(handler: (...args: A) => R): (...args: A) => R {
   if (typeof handler !== 'function') {
@@ -102,11 +106,13 @@ export function withRequestScope<A extends unknown[], R>(handler: (...args: A) =
  * `fastify.addHook('onRequest', (request, reply, done) => runInRequest(done))`.
  *
  * @example
+ * ```ts
  * import express from 'express';
  * import { requestMiddleware } from 'lru-memo/request';
  *
  * const app = express();
  * app.use(requestMiddleware());
+ * ```
  */
 export function requestMiddleware(): (request: unknown, response: unknown, next: (error?: unknown) => void) => void {
   return function lruMemoRequest(_request, _response, next) {
@@ -114,7 +120,17 @@ export function requestMiddleware(): (request: unknown, response: unknown, next:
   };
 }
 
-/** Whether the current call runs inside a request (entered with `runInRequest` or its middleware). */
+/**
+ * Whether the current call runs inside a request (entered with `runInRequest` or its middleware).
+ *
+ * @example
+ * ```ts
+ * import { inRequest, runInRequest } from 'lru-memo/request';
+ *
+ * inRequest(); // false
+ * runInRequest(() => inRequest()); // true
+ * ```
+ */
 export function inRequest(): boolean {
   return provider.current() !== undefined;
 }
@@ -123,7 +139,9 @@ export function inRequest(): boolean {
  * Counters of a `scope: 'request'` cache, since it was made or last cleared.
  *
  * @example
+ * ```ts
  * requestStats(loadUser); // { requests: 120, outside: 0 }
+ * ```
  */
 export interface RequestStats {
   /**
@@ -141,8 +159,10 @@ export interface RequestStats {
  * `Class.method` for a static one).
  *
  * @example
+ * ```ts
  * import { requestStats } from 'lru-memo/request';
  * requestStats(loadUser); // { requests: 2, outside: 1 }
+ * ```
  */
 export function requestStats(fn: (...args: never[]) => unknown): RequestStats {
   const group = groupOf(fn);

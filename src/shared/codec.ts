@@ -19,7 +19,9 @@
  * equal value.
  *
  * @example
+ * ```ts
  * const jsonCodec: SharedCodec = { encode: JSON.stringify, decode: JSON.parse };
+ * ```
  */
 export interface SharedCodec {
   /** A string for `value`; throws for a value it cannot represent. */
@@ -219,9 +221,11 @@ function plainFromJson(json: { [key: string]: Json }): Record<string, unknown> {
  * `-0` and BigInt; Date; Map and Set (any keys); arrays; plain objects.
  *
  * @example
+ * ```ts
  * import { taggedJsonCodec } from 'lru-memo/shared';
  * const text = taggedJsonCodec.encode(new Map([[1n, new Date(0)]]));
  * taggedJsonCodec.decode(text); // Map { 1n => 1970-01-01T00:00:00.000Z }
+ * ```
  */
 export const taggedJsonCodec: SharedCodec = Object.freeze({
   encode(value: unknown): string {

@@ -30,6 +30,7 @@ export type { SharedBus, SharedEvent, SharedOptions, SharedStats, SharedStore } 
  *
  * @throws TypeError or RangeError naming the option, the rule and the value received
  * @example
+ * ```ts
  * import { createClient } from 'redis';
  * import { lruCache } from 'lru-memo';
  * import { sharedTier } from 'lru-memo/shared';
@@ -41,6 +42,7 @@ export type { SharedBus, SharedEvent, SharedOptions, SharedStats, SharedStore } 
  *   ttl: 60_000,
  *   shared: sharedTier({ store: redisStore(client), namespace: 'users', lock: { leaseMs: 10_000, waitMs: 2_000 } }),
  * });
+ * ```
  */
 export function sharedTier(options: SharedOptions): Tier {
   const settings = readSharedOptions(options);
@@ -69,6 +71,7 @@ export function sharedTier(options: SharedOptions): Tier {
  *
  * @throws TypeError when `target` (or `target[member]`) is not cached with option `shared`
  * @example
+ * ```ts
  * import { lruCache } from 'lru-memo';
  * import { sharedStats, sharedTier } from 'lru-memo/shared';
  *
@@ -76,6 +79,7 @@ export function sharedTier(options: SharedOptions): Tier {
  * await fetchUser(1);
  * sharedStats(fetchUser); // { localHits: 0, sharedHits: 0, sharedMisses: 1, computations: 1, ... }
  * sharedStats(UserService, 'profile'); // a member: pass the class (or any instance) and its name
+ * ```
  */
 export function sharedStats(fn: (...args: never[]) => unknown): SharedStats;
 export function sharedStats<C extends abstract new (...args: never) => unknown>(

@@ -9,17 +9,21 @@ import type { SharedCodec } from './codec.js';
  * only for the cross-process lock.
  *
  * @example
+ * ```ts
  * const memory = new Map<string, string>();
  * const store: SharedStore = {
  *   get: (key) => memory.get(key),
  *   set: (key, value) => void memory.set(key, value),
  *   delete: (key) => memory.delete(key),
  * };
+ * ```
  */
 export interface SharedStore {
+  /** The stored string for `key`, or undefined/null when absent (a promise of it, or the value itself). */
   get(key: string): unknown;
   /** Stores `value` (a string made by the codec) for `ttlMs` milliseconds. */
   set(key: string, value: string, ttlMs: number): unknown;
+  /** Removes `key` (`cacheInvalidate`, or an entry that could not be decoded). */
   delete(key: string): unknown;
   /** Sets `key` to `token` for `leaseMs` only if `key` is absent; true when it did. */
   acquire?(key: string, token: string, leaseMs: number): unknown;
@@ -43,7 +47,9 @@ export interface SharedStore {
  * the other processes' copies stale until their ttl, never a call waiting.
  *
  * @example
+ * ```ts
  * const bus: SharedBus = { publish: (channel, message) => emitter.emit(channel, message), subscribe: (channel, on) => emitter.on(channel, on) };
+ * ```
  */
 export interface SharedBus {
   /** Sends `message` to every subscriber of `channel`. May return a promise; its failure is counted, never thrown. */
@@ -57,7 +63,9 @@ export interface SharedBus {
  * completed (fail open); these are for logs and alerts.
  *
  * @example
+ * ```ts
  * lruCache(load, { ttl: 60_000, shared: sharedTier({ store, namespace: 'users', onEvent: (e) => log.warn(e.type, e.key) }) });
+ * ```
  */
 export interface SharedEvent {
   readonly type:
@@ -80,10 +88,12 @@ export interface SharedEvent {
  * functions and members whose option `shared` it is given to.
  *
  * @example
+ * ```ts
  * lruCache(fetchUser, {
  *   ttl: 60_000,
  *   shared: sharedTier({ store: redisStore(client), namespace: 'users', lock: { leaseMs: 10_000, waitMs: 5_000 } }),
  * });
+ * ```
  */
 export interface SharedOptions {
   /** The store shared by every process. */
@@ -143,7 +153,9 @@ export interface SharedOptions {
  * Counters of a function's (or member's) shared tier, for dashboards.
  *
  * @example
+ * ```ts
  * sharedStats(fetchUser); // { localHits: 10, sharedHits: 2, computations: 1, ... }
+ * ```
  */
 export interface SharedStats {
   /** Calls answered by this process's cache with a settled value. */
