@@ -218,17 +218,11 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   get3(a: unknown, b: unknown, c: unknown): unknown {
     const root = this.roots[3];
     if (root === undefined) return MISS;
-    let node = (
-      (typeof a === 'object' && a !== null) || typeof a === 'function' ? root.weak?.get(a) : root.strong?.get(a)
-    ) as TrieNode | undefined;
+    let node = (root.strong?.get(a) ?? (isObjectLike(a) ? root.weak?.get(a) : undefined)) as TrieNode | undefined;
     if (node === undefined) return MISS;
-    node = (
-      (typeof b === 'object' && b !== null) || typeof b === 'function' ? node.weak?.get(b) : node.strong?.get(b)
-    ) as TrieNode | undefined;
+    node = (node.strong?.get(b) ?? (isObjectLike(b) ? node.weak?.get(b) : undefined)) as TrieNode | undefined;
     if (node === undefined) return MISS;
-    const leaf = (
-      (typeof c === 'object' && c !== null) || typeof c === 'function' ? node.weak?.get(c) : node.strong?.get(c)
-    ) as Leaf | undefined;
+    const leaf = (node.strong?.get(c) ?? (isObjectLike(c) ? node.weak?.get(c) : undefined)) as Leaf | undefined;
     if (leaf === undefined) return MISS;
     return typeof leaf === 'number' ? this.hitSlot(leaf) : this.hitEntry(leaf);
   }

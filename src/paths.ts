@@ -79,9 +79,13 @@ export function callPath(fn: AnyFunction, group: CacheGroup, compute: Compute, p
     case 1:
       return unscopedOnly ? unscoped1(path, general) : options.member ? member1(path, general) : function1(path, general);
     case 2:
-      return arity2(path, general, unscopedOnly);
+      return unscopedOnly || options.member || path.contextOf !== undefined
+        ? arity2(path, general, unscopedOnly)
+        : function2(path, general);
     case 3:
-      return arity3(path, general, unscopedOnly);
+      return unscopedOnly || options.member || path.contextOf !== undefined
+        ? arity3(path, general, unscopedOnly)
+        : function3(path, general);
     default:
       return general;
   }
@@ -355,6 +359,37 @@ function arity2(path: Path, general: AnyFunction, unscopedOnly: boolean): AnyFun
     if (hit !== MISS) return hit;
     const args = [a, b];
     return group.resolve(target, compute, this, args, args, 2);
+  };
+}
+
+/**
+ * A plain function of two arguments: the call without a receiver is tried
+ * first and written out (as function1 does); any receiver goes to arity2.
+ */
+function function2(path: Path, general: AnyFunction): AnyFunction {
+  const { unscoped, compute } = path;
+  const onReceiver = arity2(path, general, false);
+  return function call2(this: unknown, a: unknown, b: unknown): unknown {
+    if (arguments.length !== 2) return general.apply(this, arguments as unknown as unknown[]);
+    if (this !== undefined) return onReceiver.call(this, a, b);
+    const hit = unscoped.get2(a, b);
+    if (hit !== MISS) return hit;
+    const args = [a, b];
+    return unscoped.fill(compute, undefined, args, args, 2);
+  };
+}
+
+/** `function2` for three arguments. */
+function function3(path: Path, general: AnyFunction): AnyFunction {
+  const { unscoped, compute } = path;
+  const onReceiver = arity3(path, general, false);
+  return function call3(this: unknown, a: unknown, b: unknown, c: unknown): unknown {
+    if (arguments.length !== 3) return general.apply(this, arguments as unknown as unknown[]);
+    if (this !== undefined) return onReceiver.call(this, a, b, c);
+    const hit = unscoped.get3(a, b, c);
+    if (hit !== MISS) return hit;
+    const args = [a, b, c];
+    return unscoped.fill(compute, undefined, args, args, 3);
   };
 }
 

@@ -133,3 +133,38 @@ describe('primitive receivers share one cache, bounded in total', () => {
     expect(f.cacheInfo().currSize).toBe(0);
   });
 });
+
+describe('two and three arguments: the call without a receiver, and with one', () => {
+  it.each([
+    ['two', (...xs: number[]) => xs.slice(0, 2)],
+    ['three', (...xs: number[]) => xs.slice(0, 3)],
+  ])('%s arguments: a receiver has its own cache; NaN and -0 are keys by SameValueZero; invalidation reaches both', (label, pick) => {
+    let runs = 0;
+    const body = function (this: unknown, a: number, b: number, c?: number) {
+      runs++;
+      return `${String(this)}:${a},${b},${c ?? ''}`;
+    };
+    const g =
+      label === 'two'
+        ? lruCache(function (this: unknown, a: number, b: number) {
+            return body.call(this, a, b);
+          })
+        : lruCache(function (this: unknown, a: number, b: number, c: number) {
+            return body.call(this, a, b, c);
+          });
+    const args = pick(NaN, -0, 3) as [number, number, number];
+    const receiver = { name: 'r' };
+    const call = (self: unknown, xs: number[]) => (g as (...a: number[]) => string).apply(self, xs);
+    const plain = call(undefined, args);
+    expect(call(undefined, pick(NaN, 0, 3))).toBe(plain); // NaN matches NaN, -0 matches 0
+    expect(runs).toBe(1);
+    call(receiver, args);
+    call(receiver, args);
+    expect(runs).toBe(2); // the receiver's own cache: one more run, then a hit
+    expect(g.cacheInfo()).toMatchObject({ hits: 2, misses: 2 });
+    expect((g.cacheInvalidate as (...a: number[]) => boolean)(...args)).toBe(true);
+    call(undefined, args);
+    call(receiver, args);
+    expect(runs).toBe(4); // both ran again
+  });
+});
