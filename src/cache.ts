@@ -204,13 +204,10 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   get2(a: unknown, b: unknown): unknown {
     const root = this.roots[2];
     if (root === undefined) return MISS;
-    const node = (
-      (typeof a === 'object' && a !== null) || typeof a === 'function' ? root.weak?.get(a) : root.strong?.get(a)
-    ) as TrieNode | undefined;
+    // The primitive Map first: for primitive arguments (the common case) the type test is skipped.
+    const node = (root.strong?.get(a) ?? (isObjectLike(a) ? root.weak?.get(a) : undefined)) as TrieNode | undefined;
     if (node === undefined) return MISS;
-    const leaf = (
-      (typeof b === 'object' && b !== null) || typeof b === 'function' ? node.weak?.get(b) : node.strong?.get(b)
-    ) as Leaf | undefined;
+    const leaf = (node.strong?.get(b) ?? (isObjectLike(b) ? node.weak?.get(b) : undefined)) as Leaf | undefined;
     if (leaf === undefined) return MISS;
     return typeof leaf === 'number' ? this.hitSlot(leaf) : this.hitEntry(leaf);
   }
