@@ -34,6 +34,7 @@
  * goes when its function goes) is not safe.
  */
 import type { Tally } from './cache.js';
+import type { Observer } from './observe.js';
 import type { InstanceRecord, RecordAccounting } from './record.js';
 
 /** Records of a group awaiting collection under which each record is reported on its own. */
@@ -103,6 +104,8 @@ function armCanary(): void {
 export class EntryCounts implements RecordAccounting {
   /** Entries held by records of the current generation (collected cohorts excluded). */
   size = 0;
+  /** The function's observer, when it has option `onEvict` (records report removals to it). */
+  observer: Observer | undefined = undefined;
   /** Bumped by clear-all: cohorts of an older generation count no more. */
   generation = 0;
   /** Records in cohorts registered and not reported collected yet (every generation). */

@@ -10,6 +10,7 @@
  * {@link Membership} (a WeakRef to the cache and slot numbers), and a
  * FinalizationRegistry gives a collected cache's slots back.
  */
+import { flushEvictions } from './observe.js';
 import { BUDGET_BRAND } from './brands.js';
 import { readOptions, readPositiveInteger } from './read.js';
 import { RecencyList, type SlotOwner } from './store.js';
@@ -98,11 +99,13 @@ export class BudgetImpl implements Budget, SlotOwner {
       evictions += cache.evictions;
       void cache.size; // sweeps expired entries, which also leave the budget
     }
+    flushEvictions();
     return Object.freeze({ hits, misses, maxSize: this.maxSize, currSize: this.list.size, evictions });
   }
 
   clear(): void {
     for (const membership of this.members) membership.cache.deref()?.clear();
+    flushEvictions();
   }
 
   /** The attached caches still alive (a group reaches its per-receiver caches through them). */

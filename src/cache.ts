@@ -41,7 +41,7 @@ import {
   type Leaf,
 } from './keys.js';
 import type { Grace } from './grace.js';
-import type { Observer } from './observe.js';
+import { flushEvictions, type EvictionReason, type Observer } from './observe.js';
 import type { ResultPolicy } from './policy.js';
 import { RecencyList, type SlotOwner } from './store.js';
 
@@ -110,6 +110,8 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   misses = 0;
   /** Entries dropped to make room (maxSize or the budget) since creation or the last clear. */
   evictions = 0;
+  /** Leading keys that are not the caller's (1 in a group's keyed cache: the scope key), left out of `onEvict`'s key. */
+  keyOffset = 0;
   /**
    * Hits on a promise still pending (calls that joined a running call).
    * Counted only with a ttl, where a pending entry's expiry is Infinity: the
@@ -266,6 +268,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    */
   private expired(slot: number, expires: number): Miss {
     if (this.grace !== undefined) this.grace.offer(this.valueIn(slot), expires, hitNow());
+    this.report(slot, 'expire');
     this.remove(slot);
     return MISS;
   }
@@ -282,10 +285,12 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   fill(compute: Compute, receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, count: number): unknown {
     this.misses++;
     this.observer?.missed();
+    flushEvictions(); // an expired entry the lookup removed: told before the function runs, outside any bookkeeping
     const { epoch, writes } = this;
     const value = compute(receiver, args, keys, count);
     const expires = this.grace?.expiryFor(value) ?? this.results?.expiryFor(value, args);
     if (this.epoch === epoch && expires !== NOT_CACHED) this.store(keys, count, value, this.writes === writes, expires);
+    flushEvictions();
     return value;
   }
 
@@ -379,7 +384,9 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     const leaf = findLeaf(this.roots[count], keys, depthOf(count));
     if (leaf === undefined) return false;
     const fresh = this.isFresh(leaf);
-    this.remove(typeof leaf === 'number' ? leaf : leaf.slot);
+    const slot = typeof leaf === 'number' ? leaf : leaf.slot;
+    this.report(slot, fresh ? 'invalidate' : 'expire');
+    this.remove(slot);
     return fresh;
   }
 
@@ -406,14 +413,15 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    * scope key of a keyed cache); counters unchanged. O(entries).
    */
   deleteFirstKey(first: unknown): void {
-    this.delete([first], 1); // a zero-argument member: the scope key is the whole key
+    const leaf = findLeaf(this.roots[1], [first], 1); // a zero-argument member: the scope key is the whole key
+    if (leaf !== undefined) this.removeFor(typeof leaf === 'number' ? leaf : leaf.slot, 'clear');
     for (let count = 2; count < this.roots.length; count++) {
       const node = this.roots[count]?.strong?.get(first);
       if (node === undefined) continue;
       for (const slot of [...this.list.slotsOldestFirst()]) {
         for (let n: TrieNode | undefined = this.ownerOf(slot); n !== undefined; n = n.parent) {
           if (n === node) {
-            this.remove(slot);
+            this.removeFor(slot, 'clear');
             break;
           }
         }
@@ -429,6 +437,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
 
   /** Drops every entry and resets the counters. */
   clear(): void {
+    if (this.observer?.onEvict !== undefined) for (const slot of this.list.slotsOldestFirst()) this.report(slot, 'clear');
     if (this.membership !== undefined) {
       for (const slot of this.list.slotsOldestFirst()) this.budget!.leave(this.membership, slot);
     }
@@ -474,26 +483,61 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
 
   /** The list is full: drop the least recently used entry's payload (the list reuses its slot). */
   evictSlot(slot: number): void {
-    this.countEviction(slot);
+    this.report(slot, this.countEviction(slot) ? 'evict' : 'expire');
     this.dropPayload(slot);
   }
 
   /** The budget needs room: drop the entry in `slot` (the budget already let it go). */
   evictForBudget(slot: number): void {
-    this.countEviction(slot);
+    this.report(slot, this.countEviction(slot) ? 'evict' : 'expire');
     this.dropPayload(slot);
     this.list.release(slot);
   }
 
-  /** An entry leaves to make room: an eviction, unless it had expired already (a sweep would have taken it). */
-  private countEviction(slot: number): void {
+  /**
+   * An entry leaves to make room: counted as an eviction unless it had
+   * expired already (a sweep would have taken it). Whether it was counted.
+   */
+  private countEviction(slot: number): boolean {
     if (this.ttl !== 0) {
       const payload = this.values[slot];
       const expires = payload instanceof WeakSlot ? (payload.ref.deref()?.expires ?? -Infinity) : this.expiries[slot]!;
-      if (!(expires > preciseNow())) return;
+      if (!(expires > preciseNow())) return false;
     }
     this.evictions++;
     this.observer?.evicted();
+    return true;
+  }
+
+  /**
+   * Queues option `onEvict`'s call for the entry in `slot`, which is about
+   * to leave (nothing is built without the option). A weak entry whose
+   * argument the GC took is not reported: its key is gone.
+   */
+  private report(slot: number, reason: EvictionReason): void {
+    const observer = this.observer;
+    if (observer?.onEvict === undefined) return;
+    const payload = this.values[slot];
+    if (payload instanceof WeakSlot) {
+      const entry = payload.ref.deref();
+      if (entry !== undefined) observer.removed(this.keyListOf(entry.owner, entry.key), entry.value, reason);
+    } else {
+      observer.removed(this.keyListOf(this.ownerOf(slot), this.leafKeys[slot]), payload, reason);
+    }
+  }
+
+  /** The key list of the leaf `leafKey` under `owner`, read back up the trie (the caller's keys only). */
+  private keyListOf(owner: TrieNode, leafKey: unknown): unknown[] {
+    if (owner === this.roots[0]) return []; // the zero-argument entry
+    const keys = [leafKey];
+    for (let node = owner; node.parent !== undefined; node = node.parent) keys.unshift(node.keyInParent);
+    return this.keyOffset === 0 ? keys : keys.slice(this.keyOffset);
+  }
+
+  /** Removes the entry in `slot`, telling `onEvict` why. */
+  private removeFor(slot: number, reason: EvictionReason): void {
+    this.report(slot, reason);
+    this.remove(slot);
   }
 
   /**
@@ -550,7 +594,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
         gone.push(slot);
       }
     }
-    for (const slot of gone) this.remove(slot);
+    for (const slot of gone) this.removeFor(slot, 'expire');
     this.sweepDue = Math.max(MIN_WRITES_BETWEEN_SWEEPS, this.list.size);
   }
 

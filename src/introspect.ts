@@ -14,6 +14,7 @@ import { describe } from './options.js';
 import type { CacheGroup } from './scope.js';
 import type { AttachedTier } from './tier.js';
 import type { AnyFunction, CachedFunction, CacheInfo, OverloadParameters } from './types.js';
+import { flushEvictions } from './observe.js';
 import { registeredFunctions } from './registry.js';
 import { TIER, groupOf, infoOf } from './wrap.js';
 
@@ -76,6 +77,7 @@ export function cacheInfo(target: unknown, ...member: [PropertyKey?]): CacheInfo
   if (member.length === 0) return infoOf(requireGroup(target, 'cacheInfo'));
   const group = groupOf(memberFunction(target, member[0], 'cacheInfo'))!;
   const { hits, misses, currSize, evictions } = group.infoFor(group.targetOf(target));
+  flushEvictions(); // reading currSize drops expired entries
   return Object.freeze({ hits, misses, maxSize: group.maxSize, currSize, evictions });
 }
 
@@ -99,6 +101,14 @@ export function cacheInfo(target: unknown, ...member: [PropertyKey?]): CacheInfo
 export function cacheClear(fn: AnyFunction): void;
 export function cacheClear<T extends object>(target: T, member?: MemberName<T>): void;
 export function cacheClear(target: unknown, ...member: [PropertyKey?]): void {
+  try {
+    clear(target, member);
+  } finally {
+    flushEvictions();
+  }
+}
+
+function clear(target: unknown, member: [PropertyKey?]): void {
   if (member.length > 0) {
     const group = groupOf(memberFunction(target, member[0], 'cacheClear'))!;
     group.clearFor(group.targetOf(target));
@@ -146,7 +156,9 @@ export function cacheInvalidate(target: object, ...rest: unknown[]): boolean {
   const group = groupOf(fn)!;
   const [keys, count] = group.keysOf(args);
   (fn as { [TIER]?: AttachedTier })[TIER]?.invalidated?.(target, keys, count);
-  return group.invalidateFor(group.targetOf(target), keys, count);
+  const removed = group.invalidateFor(group.targetOf(target), keys, count);
+  flushEvictions();
+  return removed;
 }
 
 /**
@@ -173,7 +185,9 @@ export function cacheContains(target: object, ...rest: unknown[]): boolean {
   const [member, ...args] = rest;
   const group = groupOf(memberFunction(target, member as PropertyKey, 'cacheContains'))!;
   const [keys, count] = group.keysOf(args);
-  return group.containsFor(group.targetOf(target), keys, count);
+  const contains = group.containsFor(group.targetOf(target), keys, count);
+  flushEvictions(); // catching up with invalidations may have dropped entries
+  return contains;
 }
 
 function requireGroup(target: unknown, caller: string): CacheGroup {

@@ -77,6 +77,45 @@ export interface CacheEvent {
   readonly fn: (...args: never[]) => unknown;
 }
 
+/** Why an entry left a cache, as option `onEvict` is told. */
+export type EvictionReason = 'evict' | 'expire' | 'invalidate' | 'clear';
+
+/** Option `onEvict`. */
+export type OnEvict = (key: unknown[], value: unknown, reason: EvictionReason) => void;
+
+/**
+ * Removals waiting for their `onEvict` call, as flat quadruples (callback,
+ * key, value, reason). A callback never runs in the middle of a cache's
+ * bookkeeping (it may call the cache again): removals are queued, and the
+ * queue is run when the operation that made them ends (`flushEvictions`, at
+ * the end of every miss and control method), so it holds one operation's
+ * removals at most, even inside a long synchronous loop.
+ */
+const pendingEvictions: unknown[] = [];
+let flushing = false;
+
+/** Runs the queued `onEvict` calls. A callback that throws is reported as an uncaught exception, on its own. */
+export function flushEvictions(): void {
+  if (pendingEvictions.length === 0 || flushing) return;
+  flushing = true;
+  try {
+    // Callbacks may cause removals in turn: they are queued behind and run in this same loop.
+    for (let i = 0; i < pendingEvictions.length; i += 4) {
+      const onEvict = pendingEvictions[i] as OnEvict;
+      try {
+        onEvict(pendingEvictions[i + 1] as unknown[], pendingEvictions[i + 2], pendingEvictions[i + 3] as EvictionReason);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  } finally {
+    pendingEvictions.length = 0;
+    flushing = false;
+  }
+}
+
 export class Observer {
   /** Entries evicted from any cache of the function since its last clear-all. */
   evictions = 0;
@@ -88,7 +127,14 @@ export class Observer {
   constructor(
     /** Option `name`, '' when not given. */
     readonly name: string,
+    /** Option `onEvict`, if given: told of every entry that leaves (see `removed`). */
+    readonly onEvict: OnEvict | undefined = undefined,
   ) {}
+
+  /** An entry left a cache: queued for `onEvict` (callers check `onEvict` first, so nothing is built without one). */
+  removed(key: unknown[], value: unknown, reason: EvictionReason): void {
+    pendingEvictions.push(this.onEvict, key, value, reason);
+  }
 
   /** A cache of the function evicted an entry to make room. */
   evicted(): void {

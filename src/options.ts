@@ -8,6 +8,7 @@ import { BUDGET_BRAND, isBranded } from './brands.js';
 import type { BudgetImpl } from './budget.js';
 import { describe } from './describe.js';
 import { readFunction, readMilliseconds, readOptions } from './read.js';
+import type { OnEvict } from './observe.js';
 import type { ShouldCache, TtlFunction } from './policy.js';
 import { isTier, type Tier } from './tier.js';
 
@@ -40,6 +41,8 @@ export interface Settings {
   readonly softTimeoutMs: number | undefined;
   /** Option `name`: lists the cache in `namedCaches()` and labels its events; '' when not given. */
   readonly name: string;
+  /** Option `onEvict`, if given. */
+  readonly onEvict: OnEvict | undefined;
 }
 
 /** Python's default, kept: `functools.lru_cache(maxsize=128)`. */
@@ -56,6 +59,7 @@ export const FUNCTION_OPTIONS = [
   'shared',
   'scope',
   'name',
+  'onEvict',
 ] as const;
 /** The same names; a list of its own because `readSettings` tells members by it (their `scope` takes more). */
 export const MEMBER_OPTIONS: readonly string[] = [...FUNCTION_OPTIONS];
@@ -73,6 +77,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   grace: 0,
   softTimeoutMs: undefined,
   name: '',
+  onEvict: undefined,
 });
 
 /** Reads `options` for `caller`; `known` lists the option names this caller accepts. */
@@ -94,6 +99,7 @@ export function readSettings(options: unknown, caller: string, known: readonly s
     grace,
     softTimeoutMs: readSoftTimeout(caller, given.softTimeoutMs, grace),
     name: readName(caller, given.name),
+    onEvict: readFunction(path, 'onEvict', given.onEvict) as OnEvict | undefined,
   };
 }
 

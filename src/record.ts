@@ -17,7 +17,7 @@ import { NOT_CACHED, isThenable, watchSettlement, type ExpiryOf, type PendingHol
 import { Cache, MISS, type Tally } from './cache.js';
 import { preciseNow } from './clock.js';
 import type { Grace } from './grace.js';
-import type { Observer } from './observe.js';
+import type { EvictionReason, Observer } from './observe.js';
 import { copyKeys } from './keys.js';
 import type { ResultPolicy } from './policy.js';
 
@@ -37,6 +37,8 @@ export interface RecordAccounting {
   counted(record: InstanceRecord, delta: number): void;
   /** The record is growing into a full cache: the tally its entries are counted by from now on. */
   tallyForGrowth(record: InstanceRecord): Tally;
+  /** Option `onEvict`, if the function has it: told of entries that leave (see `InstanceRecord.drop`). */
+  readonly observer?: Observer | undefined;
 }
 
 export class InstanceRecord {
@@ -83,7 +85,7 @@ export class InstanceRecord {
     const now = preciseNow();
     if (!this.fresh(now)) {
       grace?.offer(this.value, this.expiry(), now);
-      this.drop(accounting);
+      this.drop(accounting, 'expire');
       return MISS;
     }
     return this.value;
@@ -109,14 +111,14 @@ export class InstanceRecord {
     if (this.key === GROWN) return (this.value as Cache).delete(keys, count);
     if (this.key === EMPTY || !this.matches(keys, count)) return false;
     const fresh = this.fresh(preciseNow());
-    this.drop(accounting);
+    this.drop(accounting, fresh ? 'invalidate' : 'expire');
     return fresh;
   }
 
   /** Entries held now (an expired one, past `graceMs`, is removed, not counted). */
   size(accounting: RecordAccounting, graceMs: number): number {
     if (this.key === GROWN) return (this.value as Cache).size;
-    if (this.key !== EMPTY && !this.fresh(preciseNow() - graceMs)) this.drop(accounting);
+    if (this.key !== EMPTY && !this.fresh(preciseNow() - graceMs)) this.drop(accounting, 'expire');
     return this.key === EMPTY ? 0 : 1;
   }
 
@@ -144,7 +146,7 @@ export class InstanceRecord {
         this.grow(policy, accounting).store(keys, count, value, false, expires);
         return;
       }
-      this.drop(accounting); // the LRU of one: the old entry makes room
+      this.drop(accounting, 'evict'); // the LRU of one: the old entry makes room
       policy.observer.recordEvicted(this);
     }
     const key = count === 1 ? keys[0] : count === 0 ? NO_KEYS : copyKeys(keys, count);
@@ -201,8 +203,17 @@ export class InstanceRecord {
     return full;
   }
 
-  /** Drops the entry and counts it out. */
-  drop(accounting: RecordAccounting): void {
+  /**
+   * Drops the entry and counts it out; with a `reason`, option `onEvict`
+   * (if any) is told (growing into a full cache, or a rejected promise, is
+   * not a removal of a cached value).
+   */
+  drop(accounting: RecordAccounting, reason?: EvictionReason): void {
+    const observer = accounting.observer;
+    if (reason !== undefined && observer?.onEvict !== undefined) {
+      const key = this.key;
+      observer.removed(Array.isArray(key) ? [...(key as unknown[])] : [key], this.value, reason);
+    }
     this.key = EMPTY;
     this.value = undefined;
     accounting.counted(this, -1);
@@ -218,14 +229,14 @@ export class InstanceRecord {
       full.misses = misses;
       full.evictions = evictions;
     } else if (this.key !== EMPTY) {
-      this.drop(accounting);
+      this.drop(accounting, 'invalidate');
     }
   }
 
   /** Counts out everything this record holds: it is being detached from its receiver. */
   release(accounting: RecordAccounting): void {
     if (this.key === GROWN) (this.value as Cache).clear();
-    else if (this.key !== EMPTY) this.drop(accounting);
+    else if (this.key !== EMPTY) this.drop(accounting, 'clear');
   }
 }
 

@@ -31,7 +31,7 @@ import type { Scope } from './options.js';
 import { EntryCounts } from './accounting.js';
 import { installedProvider, type RequestContext } from './context.js';
 import type { Grace } from './grace.js';
-import { Observer } from './observe.js';
+import { Observer, flushEvictions } from './observe.js';
 import type { ResultPolicy } from './policy.js';
 import { GROWN, InstanceRecord, NO_KEYS, RecordPolicy, TimedRecord } from './record.js';
 
@@ -153,6 +153,7 @@ export class CacheGroup {
     this.records = this.newRecordStore();
     this.unscoped = this.newCache(budget, undefined);
     this.policy = new RecordPolicy(maxSize, ttl, expiryOf, this.counts, results, grace, observer);
+    if (observer.onEvict !== undefined) this.counts.observer = observer;
   }
 
   private newRecordStore(): RecordStore {
@@ -243,7 +244,11 @@ export class CacheGroup {
   }
 
   keyedCache(): Cache {
-    return (this.keyed ??= this.newCache(this.budget, undefined));
+    if (this.keyed === undefined) {
+      this.keyed = this.newCache(this.budget, undefined);
+      this.keyed.keyOffset = 1; // keys are (scope key, ...arguments): onEvict is given the arguments
+    }
+    return this.keyed;
   }
 
   // ---- a call the hot path did not answer -------------------------------------
@@ -325,6 +330,7 @@ export class CacheGroup {
   ): unknown {
     this.misses++;
     this.observer.missed();
+    flushEvictions(); // what the lookup removed (an expired entry), before the function runs
     const full = record.full;
     if (full !== undefined) full.misses++;
     else record.misses++;
@@ -334,6 +340,7 @@ export class CacheGroup {
     // A record holds primitive keys only: an object key needs the full cache, whose trie holds it weakly.
     if (record.key !== GROWN && hasObject(keys, count)) record.grow(this.policy, this.counts);
     record.store(keys, count, value, this.policy, this.counts, expires);
+    flushEvictions();
     return value;
   }
 

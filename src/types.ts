@@ -158,6 +158,22 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    */
   name?: string;
   /**
+   * Told of every entry that leaves the cache, with the key list it was
+   * cached under (the arguments, or `[key]` with option `key`), the value it
+   * held (a promise for an async function) and why: `'evict'` (made room
+   * under `maxSize` or a budget), `'expire'` (past its ttl, and grace),
+   * `'invalidate'` (`cacheInvalidate`), `'clear'` (`cacheClear`). Called once
+   * the operation that removed it is over, never in the middle of one (it may
+   * call the cache). Not called for entries whose object argument the
+   * garbage collector took, nor for the per-instance caches a `cacheClear()`
+   * of the whole function releases in O(1) (they go with their instances).
+   * An error it throws is reported as an uncaught exception.
+   * @default undefined
+   * @example
+   * lruCache(openFile, { maxSize: 10, onEvict: (_key, handle) => handle.close() });
+   */
+  onEvict?: (key: unknown[], value: R, reason: 'evict' | 'expire' | 'invalidate' | 'clear') => void;
+  /**
    * Milliseconds an entry is kept past its ttl as a fallback (needs `ttl`).
    * A call on such a stale entry runs the function again; if that throws or
    * rejects, the call answers with the stale value instead, and the next

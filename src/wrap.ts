@@ -9,7 +9,7 @@ import { fromWallClock } from './clock.js';
 import { DEFAULT_SETTINGS, FUNCTION_OPTIONS, describe, readSettings, type Settings } from './options.js';
 import { callPath } from './paths.js';
 import { Grace } from './grace.js';
-import { Observer } from './observe.js';
+import { Observer, flushEvictions } from './observe.js';
 import { register } from './registry.js';
 import { NOT_CACHED, ResultPolicy } from './policy.js';
 import { CacheGroup } from './scope.js';
@@ -143,7 +143,7 @@ export function createCachedFunction<F extends AnyFunction>(
   const tracked = results !== undefined && tier === undefined ? results : undefined;
   const baseExpiryOf = tracked !== undefined ? tracked.settledExpiry : tierExpiry(tier);
   const grace = settings.grace === 0 ? undefined : new Grace(settings.grace, settings.softTimeoutMs);
-  const observer = new Observer(settings.name);
+  const observer = new Observer(settings.name, settings.onEvict);
   const group = new CacheGroup(
     settings.maxSize,
     settings.ttl,
@@ -165,7 +165,8 @@ export function createCachedFunction<F extends AnyFunction>(
         : (receiver, args) => fn.apply(receiver, args as unknown[]);
   // Grace goes around everything a miss runs: the stale value answers for the tier and the function alike.
   const compute = grace === undefined ? computeValue : grace.wrap(computeValue);
-  const plain = tier === undefined && results === undefined && grace === undefined;
+  // The plain paths store without the miss protocol's bookkeeping, onEvict's queue included.
+  const plain = tier === undefined && results === undefined && grace === undefined && settings.onEvict === undefined;
   const wrapper = callPath(fn, group, compute, plain, {
     key: settings.key as AnyFunction | undefined,
     ttl: settings.ttl,
@@ -181,13 +182,20 @@ export function createCachedFunction<F extends AnyFunction>(
     name: { value: fn.name, configurable: true },
     length: { value: fn.length, configurable: true },
     cacheInfo: { value: () => infoOf(group) },
-    cacheClear: { value: () => group.clearAll() },
+    cacheClear: {
+      value: () => {
+        group.clearAll();
+        flushEvictions();
+      },
+    },
     cacheParameters: { value: () => ({ ...parameters }) },
     cacheInvalidate: {
       value: (...args: unknown[]) => {
         const [keys, count] = group.keysOf(args);
         tier?.invalidated?.(undefined, keys, count);
-        return group.invalidateEverywhere(keys, count);
+        const removed = group.invalidateEverywhere(keys, count);
+        flushEvictions();
+        return removed;
       },
     },
     cacheContains: {
@@ -219,6 +227,7 @@ function tierExpiry(tier: AttachedTier | undefined) {
 /** A frozen `CacheInfo` snapshot of a group's totals. */
 export function infoOf(group: CacheGroup): CacheInfo {
   const { hits, misses, currSize, evictions } = group.totals();
+  flushEvictions(); // reading currSize sweeps expired entries
   const info: CacheInfo = { hits, misses, maxSize: group.maxSize, currSize, evictions };
   return Object.freeze(group.grace === undefined ? info : { ...info, staleAnswers: group.grace.staleAnswers });
 }

@@ -157,7 +157,7 @@ const rows: Row[] = [
     'an unknown option (a typo)',
     () => lruCache(Math.abs, { maxsize: 10 } as never),
     TypeError,
-    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'shouldCache', 'grace', 'softTimeoutMs', 'budget', 'shared', 'scope', 'name'",
+    "lruCache: unknown option 'maxsize' (did you mean 'maxSize'?); known options are 'maxSize', 'ttl', 'key', 'shouldCache', 'grace', 'softTimeoutMs', 'budget', 'shared', 'scope', 'name', 'onEvict'",
   ],
   [
     'maxSize of the wrong type',
@@ -209,6 +209,7 @@ const rows: Row[] = [
   ['softTimeoutMs out of range (negative, Infinity, NaN)', () => lruCache(Math.abs, { ttl: 10, grace: 100, softTimeoutMs: -1 }), RangeError, "lruCache: option 'softTimeoutMs' must be a non-negative finite number of milliseconds, received -1"],
   ['softTimeoutMs without grace', () => lruCache(Math.abs, { ttl: 10, softTimeoutMs: 50 }), TypeError, "lruCache: option 'softTimeoutMs' answers a slow refresh with the stale value, so it needs option 'grace' (received softTimeoutMs 50 without grace)"],
   ['name that is not a non-empty string', () => lruCache(Math.abs, { name: '' }), TypeError, `lruCache: option 'name' must be a non-empty string, received "" (a string)`],
+  ['onEvict that is not a function', () => lruCache(Math.abs, { onEvict: 'close' as never }), TypeError, `lruCache: option 'onEvict' must be a function, received "close" (a string)`],
   ['key that is not a function', () => lruCache(Math.abs, { key: 'id' as never }), TypeError, `lruCache: option 'key' must be a function, received "id" (a string)`],
   [
     'budget not made by createBudget',
