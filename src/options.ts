@@ -99,8 +99,23 @@ export function readSettings(options: unknown, caller: string, known: readonly s
     grace,
     softTimeoutMs: readSoftTimeout(caller, given.softTimeoutMs, grace),
     name: readName(caller, given.name),
-    onEvict: readFunction(path, 'onEvict', given.onEvict) as OnEvict | undefined,
+    onEvict: readOnEvict(caller, path, given.onEvict, grace),
   };
+}
+
+/**
+ * Option `onEvict`: a function, and not with `grace` (a stale value may
+ * answer again after it expired: there is no one moment it leaves).
+ */
+function readOnEvict(caller: string, path: { caller: string; prefix: string }, value: unknown, grace: number): OnEvict | undefined {
+  const onEvict = readFunction(path, 'onEvict', value) as OnEvict | undefined;
+  if (onEvict !== undefined && grace !== 0) {
+    throw new TypeError(
+      `${caller}: options 'onEvict' and 'grace' cannot be combined: a stale value may answer again after it expired, ` +
+        'so there is no one moment it leaves the cache',
+    );
+  }
+  return onEvict;
 }
 
 /** Option `name`: a non-empty string. */

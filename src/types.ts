@@ -167,7 +167,8 @@ export interface LruCacheOptions<A extends readonly unknown[] = readonly unknown
    * call the cache). Not called for entries whose object argument the
    * garbage collector took, nor for the per-instance caches a `cacheClear()`
    * of the whole function releases in O(1) (they go with their instances).
-   * An error it throws is reported as an uncaught exception.
+   * An error it throws is reported as an uncaught exception. Not with
+   * `grace` (a stale value may answer again after it expired).
    * @default undefined
    * @example
    * lruCache(openFile, { maxSize: 10, onEvict: (_key, handle) => handle.close() });

@@ -210,6 +210,12 @@ const rows: Row[] = [
   ['softTimeoutMs without grace', () => lruCache(Math.abs, { ttl: 10, softTimeoutMs: 50 }), TypeError, "lruCache: option 'softTimeoutMs' answers a slow refresh with the stale value, so it needs option 'grace' (received softTimeoutMs 50 without grace)"],
   ['name that is not a non-empty string', () => lruCache(Math.abs, { name: '' }), TypeError, `lruCache: option 'name' must be a non-empty string, received "" (a string)`],
   ['onEvict that is not a function', () => lruCache(Math.abs, { onEvict: 'close' as never }), TypeError, `lruCache: option 'onEvict' must be a function, received "close" (a string)`],
+  [
+    'onEvict with grace',
+    () => lruCache(Math.abs, { ttl: 10, grace: 100, onEvict: () => undefined }),
+    TypeError,
+    "lruCache: options 'onEvict' and 'grace' cannot be combined: a stale value may answer again after it expired, so there is no one moment it leaves the cache",
+  ],
   ['key that is not a function', () => lruCache(Math.abs, { key: 'id' as never }), TypeError, `lruCache: option 'key' must be a function, received "id" (a string)`],
   [
     'budget not made by createBudget',
