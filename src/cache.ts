@@ -267,7 +267,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    * grace, a stale entry is first offered to the miss as its fallback.
    */
   private expired(slot: number, expires: number): Miss {
-    if (this.grace !== undefined) this.grace.offer(this.valueIn(slot), expires, hitNow());
+    if (this.grace !== undefined) this.offerStale(slot, expires);
     this.report(slot, 'expire');
     this.remove(slot);
     return MISS;
@@ -284,9 +284,12 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    */
   fill(compute: Compute, receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, count: number): unknown {
     this.misses++;
+    // The stale entry this call's lookup offered (grace), taken before any user code can run (a subscriber, onEvict).
+    const stale = this.grace?.take(this, keys, count);
     this.observer?.missed();
     flushEvictions(); // an expired entry the lookup removed: told before the function runs, outside any bookkeeping
     const { epoch, writes } = this;
+    this.grace?.handOver(stale);
     const value = compute(receiver, args, keys, count);
     const expires = this.grace?.expiryFor(value) ?? this.results?.expiryFor(value, args);
     if (this.epoch === epoch && expires !== NOT_CACHED) this.store(keys, count, value, this.writes === writes, expires);
@@ -505,7 +508,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
       if (!(expires > preciseNow())) return false;
     }
     this.evictions++;
-    this.observer?.evicted();
+    this.observer?.evicted(this.tally !== undefined); // a receiver's cache (the others count their own)
     return true;
   }
 
@@ -526,12 +529,23 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     }
   }
 
-  /** The key list of the leaf `leafKey` under `owner`, read back up the trie (the caller's keys only). */
-  private keyListOf(owner: TrieNode, leafKey: unknown): unknown[] {
+  /** The key list of the leaf `leafKey` under `owner`, read back up the trie (without the first `offset` keys). */
+  private keyListOf(owner: TrieNode, leafKey: unknown, offset = this.keyOffset): unknown[] {
     if (owner === this.roots[0]) return []; // the zero-argument entry
     const keys = [leafKey];
     for (let node = owner; node.parent !== undefined; node = node.parent) keys.unshift(node.keyInParent);
-    return this.keyOffset === 0 ? keys : keys.slice(this.keyOffset);
+    return offset === 0 ? keys : keys.slice(offset);
+  }
+
+  /** Offers the expired entry in `slot` to the miss that follows, under its full key list (grace.ts). */
+  private offerStale(slot: number, expires: number): void {
+    const payload = this.values[slot];
+    if (payload instanceof WeakSlot) {
+      const entry = payload.ref.deref();
+      if (entry !== undefined) this.grace!.offer(this, this.keyListOf(entry.owner, entry.key, 0), entry.value, expires, hitNow());
+    } else {
+      this.grace!.offer(this, this.keyListOf(this.ownerOf(slot), this.leafKeys[slot], 0), payload, expires, hitNow());
+    }
   }
 
   /** Removes the entry in `slot`, telling `onEvict` why. */
@@ -603,11 +617,6 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     this.list.release(slot);
   }
 
-  /** The value an entry holds (a weak entry's, if the GC has not taken it). */
-  private valueIn(slot: number): unknown {
-    const payload = this.values[slot];
-    return payload instanceof WeakSlot ? payload.ref.deref()?.value : payload;
-  }
 
   /** Takes a slot's entry out of the trie and forgets its payload. */
   private dropPayload(slot: number): void {

@@ -117,7 +117,7 @@ export function flushEvictions(): void {
 }
 
 export class Observer {
-  /** Entries evicted from any cache of the function since its last clear-all. */
+  /** Entries evicted from receivers' caches (records and the caches they grew into) since the last clear-all. */
   evictions = 0;
   /** Evictions of single-entry records (maxSize 1: a new key replaced the old), per record. Rare: a WeakMap, no field. */
   private recordEvictions: WeakMap<object, number> | undefined = undefined;
@@ -136,9 +136,13 @@ export class Observer {
     pendingEvictions.push(this.onEvict, key, value, reason);
   }
 
-  /** A cache of the function evicted an entry to make room. */
-  evicted(): void {
-    this.evictions++;
+  /**
+   * A cache of the function evicted an entry to make room. `counted`: a
+   * receiver's cache, whose evictions only this total keeps (the group's
+   * unscoped and keyed caches keep their own, as they keep their hits).
+   */
+  evicted(counted = true): void {
+    if (counted) this.evictions++;
     const evict = (channels ??= lookUpChannels())?.evict;
     if (evict?.hasSubscribers === true) evict.publish(this.event());
   }

@@ -84,7 +84,7 @@ export class InstanceRecord {
     if (this.key === EMPTY || !this.matches(keys, count)) return MISS;
     const now = preciseNow();
     if (!this.fresh(now)) {
-      grace?.offer(this.value, this.expiry(), now);
+      grace?.offer(this, Array.isArray(this.key) ? [...(this.key as unknown[])] : [this.key], this.value, this.expiry(), now);
       this.drop(accounting, 'expire');
       return MISS;
     }
@@ -146,8 +146,13 @@ export class InstanceRecord {
         this.grow(policy, accounting).store(keys, count, value, false, expires);
         return;
       }
-      this.drop(accounting, 'evict'); // the LRU of one: the old entry makes room
-      policy.observer.recordEvicted(this);
+      // The LRU of one: the old entry makes room (an eviction, unless it had expired already).
+      if (this.fresh(preciseNow())) {
+        this.drop(accounting, 'evict');
+        policy.observer.recordEvicted(this);
+      } else {
+        this.drop(accounting, 'expire');
+      }
     }
     const key = count === 1 ? keys[0] : count === 0 ? NO_KEYS : copyKeys(keys, count);
     this.store1(key, value, policy, accounting, expires);

@@ -282,6 +282,7 @@ export class CacheGroup {
       return hit !== MISS ? hit : this.fillKeyed(keyed, compute, receiver, args, keys, count, prefixed);
     }
     const record = this.recordOf(target);
+    flushEvictions(); // catching up with invalidations may have dropped entries, and this call may be a hit
     const full = record.full;
     if (full !== undefined) {
       const pendingBefore = full.pendingHits;
@@ -329,11 +330,14 @@ export class CacheGroup {
     count: number,
   ): unknown {
     this.misses++;
+    const full = record.full;
+    // The stale entry this call's lookup offered (grace), taken before any user code can run.
+    const stale = this.grace?.take(full ?? record, keys, count);
     this.observer.missed();
     flushEvictions(); // what the lookup removed (an expired entry), before the function runs
-    const full = record.full;
     if (full !== undefined) full.misses++;
     else record.misses++;
+    this.grace?.handOver(stale);
     const value = compute(receiver, args, keys, count);
     const expires = this.grace?.expiryFor(value) ?? this.results?.expiryFor(value, args);
     if (record.stamp < this.clearedAt || this.maxSize === 0 || expires === NOT_CACHED) return value;
@@ -464,6 +468,7 @@ export class CacheGroup {
       if (cache === undefined) continue;
       totals.hits += cache.hits;
       totals.misses += cache.misses;
+      totals.evictions += cache.evictions;
       totals.pendingHits += cache.pendingHits;
       totals.currSize += cache.size;
     }

@@ -142,7 +142,10 @@ export function createCachedFunction<F extends AnyFunction>(
   // With a tier, the tier asks the policy before sharing and reports its answer as the promise's expiry.
   const tracked = results !== undefined && tier === undefined ? results : undefined;
   const baseExpiryOf = tracked !== undefined ? tracked.settledExpiry : tierExpiry(tier);
-  const grace = settings.grace === 0 ? undefined : new Grace(settings.grace, settings.softTimeoutMs);
+  const grace =
+    settings.grace === 0
+      ? undefined
+      : new Grace(settings.grace, settings.softTimeoutMs, settings.ttlOf !== undefined ? 0 : settings.ttl);
   const observer = new Observer(settings.name, settings.onEvict);
   const group = new CacheGroup(
     settings.maxSize,
@@ -165,8 +168,14 @@ export function createCachedFunction<F extends AnyFunction>(
         : (receiver, args) => fn.apply(receiver, args as unknown[]);
   // Grace goes around everything a miss runs: the stale value answers for the tier and the function alike.
   const compute = grace === undefined ? computeValue : grace.wrap(computeValue);
-  // The plain paths store without the miss protocol's bookkeeping, onEvict's queue included.
-  const plain = tier === undefined && results === undefined && grace === undefined && settings.onEvict === undefined;
+  // The plain paths store without the miss protocol's bookkeeping, onEvict's queue included (and a budget
+  // may evict another function's entry, whose onEvict must run when this store is over).
+  const plain =
+    tier === undefined &&
+    results === undefined &&
+    grace === undefined &&
+    settings.onEvict === undefined &&
+    settings.budget === undefined;
   const wrapper = callPath(fn, group, compute, plain, {
     key: settings.key as AnyFunction | undefined,
     ttl: settings.ttl,

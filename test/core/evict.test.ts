@@ -181,6 +181,50 @@ describe('onEvict', () => {
     expect(calls).toEqual([[[1], 1, 'clear']]);
   });
 
+  it("a receiver's single-entry record replacing an expired entry: 'expire', not an eviction", () => {
+    vi.useFakeTimers();
+    const { calls, onEvict } = recorder();
+    const m = lruCache(
+      function (this: object, n: number) {
+        return n;
+      },
+      { maxSize: 1, ttl: 20, onEvict },
+    );
+    const receiver = {};
+    m.call(receiver, 1);
+    vi.advanceTimersByTime(40);
+    m.call(receiver, 2);
+    expect(calls).toEqual([[[1], 1, 'expire']]);
+    expect(m.cacheInfo().evictions).toBe(0);
+  });
+
+  it("an invalidation a receiver's cache catches up with during a call that hits is told before the call returns", () => {
+    const { calls, onEvict } = recorder();
+    const m = lruCache(
+      function (this: object, n: number) {
+        return n * 10;
+      },
+      { onEvict },
+    );
+    const receiver = {};
+    m.call(receiver, 1);
+    m.call(receiver, 2); // the record grows into a full cache
+    m.cacheInvalidate(1); // dropped lazily, when the receiver's cache is next used
+    expect(m.call(receiver, 2)).toBe(20); // a hit, after catching up
+    expect(calls).toEqual([[[1], 10, 'invalidate']]);
+  });
+
+  it('a budget eviction caused by a function without onEvict tells the victim before that call returns', () => {
+    const budget = createBudget({ maxSize: 2 });
+    const { calls, onEvict } = recorder();
+    const b = lruCache((n: number) => `b${n}`, { budget, onEvict });
+    const a = lruCache((n: number) => `a${n}`, { budget });
+    b(1);
+    b(2);
+    a(1);
+    expect(calls).toEqual([[[1], 'b1', 'evict']]);
+  });
+
   it('must be a function', () => {
     expect(() => lruCache(Math.abs, { onEvict: 'close' as never })).toThrow(
       "lruCache: option 'onEvict' must be a function, received \"close\" (a string)",

@@ -4,8 +4,10 @@
  * failed is stored; outside grace, calls behave as without it. Time is driven
  * by fake timers (the clock and the soft timeout both follow them).
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cacheInfo, cached, lruCache, type CachedFunction } from '../../src/index.js';
+import { Grace } from '../../src/grace.js';
+import { cacheInfo, cached, lruCache, MISS_CHANNEL, type CachedFunction } from '../../src/index.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -306,6 +308,84 @@ describe('grace, promises', () => {
   });
 });
 
+describe('grace: a stale value answers only for its own call', () => {
+  it('a miss subscriber calling the function for another key meanwhile gets its own outcome, not the stale value', () => {
+    const { state, load } = source();
+    const f = lruCache(load, { ttl: 100, grace: 10_000 });
+    const inner: string[] = [];
+    let inside = false;
+    const onMiss = () => {
+      if (inside || !state.down) return;
+      inside = true;
+      try {
+        inner.push(f('b'));
+      } catch (error) {
+        inner.push((error as Error).message);
+      } finally {
+        inside = false;
+      }
+    };
+    f('a');
+    vi.advanceTimersByTime(150);
+    state.down = true;
+    subscribe(MISS_CHANNEL, onMiss);
+    try {
+      expect(f('a')).toBe('a#1'); // a's own stale value
+    } finally {
+      unsubscribe(MISS_CHANNEL, onMiss);
+    }
+    expect(inner).toEqual(['source down (b)']); // b has nothing stale: its failure, not a's value
+    expect(() => f('b')).toThrow('source down (b)'); // and nothing was stored under b
+  });
+
+  it('a refresh that finished long after its soft timeout is not served as fresh later: the function runs again', async () => {
+    let runs = 0;
+    let delay = 0;
+    const f = lruCache(
+      async (k: string) => {
+        const run = ++runs;
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+        return `${k}#${run}`;
+      },
+      { ttl: 50, grace: 60_000, softTimeoutMs: 10 },
+    );
+    expect(await f('a')).toBe('a#1');
+    vi.advanceTimersByTime(70);
+    delay = 40;
+    const stale = f('a');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(await stale).toBe('a#1'); // answered stale; the refresh runs on
+    await vi.advanceTimersByTimeAsync(30); // the refresh fulfils (a#2)
+    await vi.advanceTimersByTimeAsync(500); // and grows old
+    delay = 0;
+    expect(await f('a')).toBe('a#3');
+    expect(runs).toBe(3);
+  });
+
+  it('a refresh that finished after its soft timeout answers the next call while it is still fresh', async () => {
+    let runs = 0;
+    let delay = 0;
+    const f = lruCache(
+      async (k: string) => {
+        const run = ++runs;
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+        return `${k}#${run}`;
+      },
+      { ttl: 1000, grace: 60_000, softTimeoutMs: 10 },
+    );
+    await f('a');
+    vi.advanceTimersByTime(1100);
+    delay = 40;
+    const stale = f('a');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(await stale).toBe('a#1');
+    await vi.advanceTimersByTimeAsync(30);
+    expect(await f('a')).toBe('a#2');
+    expect(await f('a')).toBe('a#2');
+    expect(runs).toBe(2);
+  });
+});
+
 describe('grace on members', () => {
   class Prices {
     runs = 0;
@@ -374,5 +454,27 @@ describe('grace, types', () => {
     const stale: number | undefined = f.cacheInfo().staleAnswers;
     expect(stale).toBe(0);
     expect(lruCache((n: number) => n, { ttl: 100 }).cacheInfo().staleAnswers).toBeUndefined();
+  });
+});
+
+describe('Grace, the offer between a lookup and its miss (src/grace.ts)', () => {
+  it('is taken only by the miss of the same cache for the same keys (SameValueZero), and only once', () => {
+    const grace = new Grace(1000, undefined, 100);
+    const [cacheA, cacheB] = [{}, {}];
+    grace.offer(cacheA, ['a', NaN], 'stale', 50, 60);
+    expect(grace.take(cacheA, ['b', NaN], 2)).toBeUndefined(); // another key (a call cut short left it): not taken...
+    expect(grace.take(cacheA, ['a', NaN], 2)).toBeUndefined(); // ...and gone
+    grace.offer(cacheA, ['a', NaN], 'stale', 50, 60);
+    expect(grace.take(cacheB, ['a', NaN], 2)).toBeUndefined(); // another cache (another receiver)
+    grace.offer(cacheA, ['a', -0], 'stale', 50, 60);
+    expect(grace.take(cacheA, ['a', 0], 2)).toEqual({ value: 'stale', expiry: 50 });
+    expect(grace.take(cacheA, ['a', 0], 2)).toBeUndefined();
+  });
+
+  it('is not offered past grace', () => {
+    const grace = new Grace(1000, undefined, 100);
+    const cache = {};
+    grace.offer(cache, ['a'], 'stale', 50, 1050);
+    expect(grace.take(cache, ['a'], 1)).toBeUndefined();
   });
 });

@@ -39,6 +39,17 @@ describe('evictions in cacheInfo', () => {
     }
   });
 
+  it("budget.clear() resets the evictions of the caches it clears, in their totals too", () => {
+    const budget = createBudget({ maxSize: 1 });
+    const h = lruCache((n: number) => n, { budget });
+    h(1);
+    h(2);
+    expect(h.cacheInfo().evictions).toBe(1);
+    budget.clear();
+    expect(h.cacheInfo()).toEqual({ hits: 0, misses: 0, maxSize: 128, currSize: 0, evictions: 0 });
+    expect(budget.info().evictions).toBe(0);
+  });
+
   it('an unbounded cache never evicts', () => {
     const f = lruCache((n: number) => n, { maxSize: Infinity });
     for (let i = 0; i < 1000; i++) f(i);
