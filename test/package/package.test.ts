@@ -21,8 +21,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (path: string) => join(repo, 'node_modules', path);
 
-/** Gzipped bytes above which the size check fails: a guard against growth (today 12.3 KB for lruCache, 12.9 KB for cached; the 5 KB goal of issue 14 is not met). */
-export const SIZE_LIMIT_GZIP = 13_500;
+/** Gzipped bytes above which the size check fails: a guard against growth (today 13.4 KB for lruCache, 13.9 KB for cached, with onEvict, namedCaches and the diagnostics channels; the 5 KB goal of issue 14 is not met). */
+export const SIZE_LIMIT_GZIP = 14_500;
 
 let root: string;
 let consumer: string;
