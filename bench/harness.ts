@@ -114,6 +114,31 @@ export function compileBatch(
 }
 
 /**
+ * Median ns per operation of each batch, timed in turns: every batch warmed up
+ * together (`warmups` runs each), then `rounds` rounds in which each batch runs
+ * `repeats` times, one after the other, so no contender is timed in a JIT state
+ * another one left behind (used in fresh worker processes).
+ */
+export function timedInTurns(
+  batches: readonly (() => void)[],
+  opsPerBatch: number,
+  rounds: number,
+  repeats: number,
+  warmups = 300,
+): number[] {
+  for (let warm = 0; warm < warmups; warm++) for (const batch of batches) batch();
+  const times: number[][] = batches.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    batches.forEach((batch, i) => {
+      const started = process.hrtime.bigint();
+      for (let repeat = 0; repeat < repeats; repeat++) batch();
+      times[i]!.push(Number(process.hrtime.bigint() - started) / (repeats * opsPerBatch));
+    });
+  }
+  return times.map((series) => series.sort((a, b) => a - b)[Math.floor(series.length / 2)]!);
+}
+
+/**
  * Like compileBatch, for a call expression on one object: `call` is written
  * with `x` for the object and `a` for the argument list, e.g. 'x.m(a[0])'.
  */

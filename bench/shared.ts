@@ -17,7 +17,7 @@ import { sharedStats, sharedTier } from '../src/shared/index.js';
 import { redisBus, redisStore } from '../src/redis/index.js';
 import { RedisServer, findRedisServer } from '../scripts/redis-server.js';
 import { runFresh, serveWorker, workerArgs } from './fresh.js';
-import { compileBatch, progress, quick, selected, withRatios, type Row, type ScenarioResult } from './harness.js';
+import { compileBatch, progress, quick, selected, timedInTurns, withRatios, type Row, type ScenarioResult } from './harness.js';
 import { randomKeys } from './workloads.js';
 
 type AsyncFn1 = (key: number) => Promise<number>;
@@ -91,16 +91,7 @@ async function localHitWorker(rounds: number): Promise<number[]> {
     }
     batches.push(compileBatch(f, keys, 1));
   }
-  for (let warm = 0; warm < 300; warm++) for (const batch of batches) batch();
-  const times: number[][] = batches.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    batches.forEach((batch, i) => {
-      const started = process.hrtime.bigint();
-      for (let repeat = 0; repeat < 20; repeat++) batch();
-      times[i]!.push(Number(process.hrtime.bigint() - started) / (20 * keys.length));
-    });
-  }
-  return times.map((series) => series.sort((a, b) => a - b)[Math.floor(series.length / 2)]!);
+  return timedInTurns(batches, keys.length, rounds, 20);
 }
 
 async function localHitScenario(): Promise<ScenarioResult | undefined> {
@@ -136,6 +127,14 @@ async function sequentialNs(call: (i: number) => Promise<unknown>, calls: number
   return perBatch[Math.floor(perBatch.length / 2)]!;
 }
 
+/** A connected node-redis client of a loopback server (errors are the scenario's to notice, not an unhandled event). */
+async function connectedClient(port: number) {
+  const client = createClient({ socket: { host: '127.0.0.1', port }, disableOfflineQueue: true });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
 async function sharedHitScenario(): Promise<ScenarioResult | undefined> {
   const title = 'Shared hit on loopback Redis (each call reads Redis), sequential';
   if (!selected(title)) return undefined;
@@ -145,9 +144,7 @@ async function sharedHitScenario(): Promise<ScenarioResult | undefined> {
   }
   progress(title);
   const server = await RedisServer.start();
-  const client = createClient({ socket: { host: '127.0.0.1', port: server.port }, disableOfflineQueue: true });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await connectedClient(server.port);
   try {
     const keyCount = 100;
     const value = { id: 1, name: 'Ada Lovelace', roles: ['admin', 'author'], since: new Date(0), visits: 1234n };
@@ -195,12 +192,7 @@ async function busScenario(): Promise<ScenarioResult | undefined> {
   }
   progress(title);
   const server = await RedisServer.start();
-  const connect = async () => {
-    const client = createClient({ socket: { host: '127.0.0.1', port: server.port }, disableOfflineQueue: true });
-    client.on('error', () => {});
-    await client.connect();
-    return client;
-  };
+  const connect = () => connectedClient(server.port);
   const [clientA, clientB, rawSubscriber] = await Promise.all([connect(), connect(), connect()]);
   try {
     const rounds = quick ? 20 : 300;
@@ -334,9 +326,7 @@ async function staleScenario(): Promise<ScenarioResult | undefined> {
     progress(`${title}: shared rows skipped, no redis-server installed (apt-get install redis-server)`);
   } else {
     const server = await RedisServer.start();
-    const client = createClient({ socket: { host: '127.0.0.1', port: server.port }, disableOfflineQueue: true });
-    client.on('error', () => {});
-    await client.connect();
+    const client = await connectedClient(server.port);
     try {
       /** A process with no copy of its own: a new local cache over the shared entries, which are stale. */
       const freshProcess = (fn: typeof good, namespace: string, softTimeoutMs?: number) =>

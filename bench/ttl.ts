@@ -7,7 +7,7 @@
  */
 import { lruCache } from '../src/index.js';
 import { runFresh, serveWorker, workerArgs } from './fresh.js';
-import { compileBatch, progress, quick, selected, verify, type Row, type ScenarioResult } from './harness.js';
+import { compileBatch, progress, quick, selected, timedInTurns, verify, type Row, type ScenarioResult } from './harness.js';
 import { randomKeys } from './workloads.js';
 
 const FLAG = '--ttl-worker';
@@ -28,16 +28,7 @@ function worker(rounds: number): number[] {
     if (f.cacheInfo().misses !== keys.length) throw new Error(`bench: ${contender.name} missed on a hit`);
     return compileBatch(f, keys.map((key) => [key]), 1);
   });
-  for (let warm = 0; warm < 300; warm++) for (const batch of batches) batch();
-  const times: number[][] = batches.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    batches.forEach((batch, i) => {
-      const started = process.hrtime.bigint();
-      for (let repeat = 0; repeat < 50; repeat++) batch();
-      times[i]!.push(Number(process.hrtime.bigint() - started) / (50 * keys.length));
-    });
-  }
-  return times.map((series) => series.sort((a, b) => a - b)[Math.floor(series.length / 2)]!);
+  return timedInTurns(batches, keys.length, rounds, 50);
 }
 
 export async function ttlScenario(): Promise<ScenarioResult[]> {
