@@ -8,7 +8,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { cached, lruCache, namedCaches } from '../src/index.js';
+import { cached, lruCache, namedCaches, type CacheInfo } from '../src/index.js';
 
 /**
  * Registers lru-memo's metrics on `registry`: per named cache (label `cache`),
@@ -16,29 +16,17 @@ import { cached, lruCache, namedCaches } from '../src/index.js';
  */
 export function registerCacheMetrics(registry: Registry): void {
   const labelNames = ['cache'] as const;
-  const counter = (name: string, help: string, read: (info: ReturnType<typeof namedCaches>[number]['info']) => number) =>
-    new Counter({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const { name: cache, info } of namedCaches()) this.inc({ cache }, read(info));
-      },
-    });
-  const gauge = (name: string, help: string, read: (info: ReturnType<typeof namedCaches>[number]['info']) => number) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        this.reset();
-        // Two caches may share a name (a class defined twice): their values add up.
-        for (const { name: cache, info } of namedCaches()) this.inc({ cache }, read(info));
-      },
-    });
+  /** A metric's collect: its value per cache name, read from every named cache at scrape time. */
+  const perCache = (read: (info: CacheInfo) => number) =>
+    function collect(this: { reset(): void; inc(labels: { cache: string }, value: number): void }) {
+      this.reset();
+      // Two caches may share a name (a class defined twice): their values add up.
+      for (const { name: cache, info } of namedCaches()) this.inc({ cache }, read(info));
+    };
+  const counter = (name: string, help: string, read: (info: CacheInfo) => number) =>
+    new Counter({ name, help, labelNames, registers: [registry], collect: perCache(read) });
+  const gauge = (name: string, help: string, read: (info: CacheInfo) => number) =>
+    new Gauge({ name, help, labelNames, registers: [registry], collect: perCache(read) });
   counter('lru_memo_hits_total', 'Calls answered from the cache', (info) => info.hits);
   counter('lru_memo_misses_total', 'Calls that ran the function', (info) => info.misses);
   counter('lru_memo_evictions_total', 'Entries dropped to make room', (info) => info.evictions);
