@@ -11,7 +11,7 @@ export default tseslint.config(
     languageOptions: {
       globals: {
         console: 'readonly', process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
-        setImmediate: 'readonly', WeakRef: 'readonly', FinalizationRegistry: 'readonly',
+        setImmediate: 'readonly', WeakRef: 'readonly', FinalizationRegistry: 'readonly', URL: 'readonly',
       },
     },
     rules: {

@@ -10,9 +10,15 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { getHeapSpaceStatistics } from 'node:v8';
 
-/** Runs `moduleUrl` with `args` in a fresh `node --expose-gc --import tsx`; resolves its last stdout line, parsed. */
+/**
+ * How every bench process starts: with gc() exposed, tsx for the bench's own
+ * TypeScript, and bench/built.mjs so that lru-memo is the built package.
+ */
+export const benchExecArgv: readonly string[] = ['--expose-gc', '--import', 'tsx', '--import', fileURLToPath(new URL('./built.mjs', import.meta.url))];
+
+/** Runs `moduleUrl` with `args` in a fresh bench process (`benchExecArgv`); resolves its last stdout line, parsed. */
 export function runFresh<T>(moduleUrl: string, args: (string | number)[]): Promise<T> {
-  const argv = ['--expose-gc', '--import', 'tsx', fileURLToPath(moduleUrl), ...args.map(String)];
+  const argv = [...benchExecArgv, fileURLToPath(moduleUrl), ...args.map(String)];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`bench: worker ${args.join(' ')} failed:\n${stderr || error.message}`));

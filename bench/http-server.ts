@@ -9,7 +9,7 @@
  * It closes and exits when the IPC channel closes (the bench process
  * disconnects, or exits).
  *
- *   node --expose-gc --import tsx bench/http-server.ts <none|weakmap|naive|cached|context|request>
+ *   node --expose-gc --import tsx --import ./bench/built.mjs bench/http-server.ts <none|weakmap|naive|cached|context|request>
  */
 import { setImmediate as tick } from 'node:timers/promises';
 import { naiveInstancesHeld, startService, type ServiceMode } from '../examples/http-service.js';

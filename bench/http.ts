@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import type { ServiceMode } from '../examples/http-service.js';
 import { progress, quick, selected, type Row, type ScenarioResult } from './harness.js';
 import type { ServerCommand } from './http-server.js';
+import { benchExecArgv } from './fresh.js';
 
 export interface HttpRun {
   mode: ServiceMode;
@@ -64,7 +65,7 @@ interface Server {
 /** Forks bench/http-server.ts; resolves once it prints its port, however long that takes; rejects if it exits first. */
 async function startServer(mode: ServiceMode): Promise<Server> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [mode], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: [...benchExecArgv],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const exited = (what: string) => new Error(`bench: HTTP server (${mode}) exited ${what} (code ${child.exitCode}, signal ${child.signalCode})`);
@@ -135,6 +136,18 @@ async function checkAnswers(servers: Server[]): Promise<void> {
   }
 }
 
+/** `amount` requests on 10 connections, cycling through `paths`. */
+function load(server: Server, amount: number): Promise<autocannon.Result> & autocannon.Instance {
+  // The promise autocannon returns is also its event emitter (the typings give only the promise).
+  return autocannon({
+    url: `http://127.0.0.1:${server.port}`,
+    connections: 10,
+    amount,
+    sampleInt: 100, // it notices the last response at its next sample: every 100 ms, not every second
+    requests: paths.map((path) => ({ path })),
+  }) as Promise<autocannon.Result> & autocannon.Instance;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function httpScenario(): Promise<HttpResult | undefined> {
@@ -169,17 +182,13 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
       for (let turn = 0; turn < servers.length; turn++) {
         const index = (turn + interval) % servers.length; // rotate: no variant always follows the same one
         const [server, run] = [servers[index]!, runs[index]!];
+        // Untimed requests first: the forced GCs of the last heap sample leave a shrunk heap and background
+        // sweeping behind, which would otherwise land in this interval's time and CPU (about 2x per request).
+        if (interval > 0) await load(server, Math.round(perInterval / 4));
         const cpuBefore = await server.ask<NodeJS.CpuUsage>('cpu');
         const started = performance.now();
         let lastResponse = started;
-        // The promise autocannon returns is also its event emitter (the typings give only the promise).
-        const job = autocannon({
-          url: `http://127.0.0.1:${server.port}`,
-          connections: 10,
-          amount: perInterval,
-          sampleInt: 100, // it notices the last response at its next sample: every 100 ms, not every second
-          requests: paths.map((path) => ({ path })),
-        }) as Promise<autocannon.Result> & autocannon.Instance;
+        const job = load(server, perInterval);
         // Timed to the last response: with `amount`, autocannon resolves only at its next sample tick
         // (by default each second), so timing the promise would round every interval up to a whole tick.
         job.on('response', () => {
@@ -239,7 +248,7 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
       rows,
       target:
         `lru-memo @cached >= 0.95x the floor's requests/s; scope 'request' >= 0.95x no cache, shown beside its own floor (each variant: median over ${intervals} intervals of ${perInterval.toLocaleString('en-US')} requests, variants in turns); ` +
-        'heap after GC sampled after every interval: @cached and the floor stay flat, the naive memoizer grows with every request (its instances are never collected)',
+        `heap after GC sampled after every interval, then ${Math.round(perInterval / 4).toLocaleString('en-US')} untimed requests so that the forced GCs' aftermath is not timed: @cached and the floor stay flat, the naive memoizer grows with every request (its instances are never collected)`,
     },
     runs,
     perInterval,

@@ -41,6 +41,11 @@ function table(result: ScenarioResult, chart?: string): string {
   return lines.join('\n');
 }
 
+// Every process of the bench times the built package (see bench/built.mjs); refuse to time the sources by accident.
+if (!import.meta.resolve('../src/index.js').endsWith('/dist/index.js')) {
+  throw new Error('bench: start node with --import tsx --import ./bench/built.mjs (npm run bench does): lru-memo is measured as built');
+}
+
 /** The hit-path scenarios, timed with mitata: each one runs in a fresh process (see `isolated`). */
 async function hitScenarios(): Promise<ScenarioResult[]> {
   return [...(await functionScenarios()), ...(await memberScenarios())];
@@ -93,7 +98,8 @@ async function main(): Promise<void> {
     'is relative to the other rows of its own table, measured in the same run: read the ratios, not the',
     'absolute times, which depend on the machine and its load. Keys are random 30-bit integers (small',
     'consecutive keys flatter object-based caches). Each contender is checked to return correct results',
-    'before it is timed.',
+    'before it is timed. lru-memo is measured as users install it: the built package (dist/, built by',
+    '`npm run bench` first), not its TypeScript sources.',
     'Per-instance measures appear twice: instances created in one synchronous loop, and 10 per task (as a',
     'service creates them per request).',
     '',

@@ -10,7 +10,7 @@ import memoize from 'memoize';
 import memoizee from 'memoizee';
 import { lruCache } from '../src/index.js';
 import { listLruFloor, mapFloor } from './floors.js';
-import { runFresh, serveWorker, settledHeap, twoAtATime, workerArgs } from './fresh.js';
+import { benchExecArgv, runFresh, serveWorker, settledHeap, twoAtATime, workerArgs } from './fresh.js';
 import { progress, quick, selected, withRatios, type Row, type ScenarioResult } from './harness.js';
 import { checkAnswers, methodContenders, plainClass } from './members.js';
 import { inShape, shapes, shapeTitle, type Shape } from './shapes.js';
@@ -63,7 +63,7 @@ export function memoryScenario(): ScenarioResult[] {
   contenders.forEach((contender, index) => {
     const output = execFileSync(
       process.execPath,
-      ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--memory-worker', String(index), String(count)],
+      [...benchExecArgv, fileURLToPath(import.meta.url), '--memory-worker', String(index), String(count)],
       { encoding: 'utf8' },
     );
     const bytes = Number(output.trim().split('\n').pop());
