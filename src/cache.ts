@@ -24,7 +24,7 @@
  */
 import { NOT_CACHED, isThenable, watchSettlement, type ExpiryOf, type PendingHolder } from './async.js';
 import type { BudgetImpl, BudgetedCache, Membership } from './budget.js';
-import { hitNow, preciseNow } from './clock.js';
+import { fresh, hitNow, preciseNow } from './clock.js';
 import {
   TrieNode,
   WeakEntry,
@@ -152,6 +152,8 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   private readonly bounded: boolean;
   /** No ttl and no budget: a hit only counts and refreshes recency. */
   private readonly plain: boolean;
+  /** A ttl and no budget: `get1Timed` serves its one-argument hits. */
+  readonly ttlOnly: boolean;
   /** This cache's place in its budget (its counters count there from the start). */
   private readonly membership: Membership | undefined;
   /** Milliseconds an entry is kept past its expiry (option `grace`; 0 without). */
@@ -178,6 +180,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     this.graceMs = grace === undefined ? 0 : grace.ms;
     this.bounded = maxSize !== Infinity;
     this.plain = ttl === 0 && budget === undefined;
+    this.ttlOnly = ttl !== 0 && budget === undefined;
     this.membership = budget?.join(this);
     this.list = new RecencyList(maxSize, this);
     if (ttl !== 0) this.expiries = [];
@@ -201,6 +204,26 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     ) as Leaf | undefined;
     if (leaf === undefined) return MISS;
     return typeof leaf === 'number' ? this.hitSlot(leaf) : this.hitEntry(leaf);
+  }
+
+  /**
+   * `get1` for a cache with a ttl and no budget, chosen at wrap time (paths.ts):
+   * the hit checks the expiry without asking which kind of cache this is.
+   */
+  get1Timed(a: unknown): unknown {
+    const root = this.root1;
+    if (root === undefined) return MISS;
+    const leaf = (
+      (typeof a === 'object' && a !== null) || typeof a === 'function' ? root.weak?.get(a) : root.strong?.get(a)
+    ) as Leaf | undefined;
+    if (leaf === undefined) return MISS;
+    if (typeof leaf !== 'number') return this.hitEntry(leaf);
+    const expires = this.expiries[leaf]!;
+    if (!fresh(expires)) return this.expired(leaf, expires);
+    if (expires === Infinity) this.pendingHits++;
+    this.hits++;
+    if (this.bounded) this.list.touch(leaf);
+    return this.values[leaf];
   }
 
   get2(a: unknown, b: unknown): unknown {
@@ -248,7 +271,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    */
   private hitChecked(slot: number, expires: number): unknown {
     if (this.ttl !== 0) {
-      if (!(expires > hitNow())) return this.expired(slot, expires);
+      if (!fresh(expires)) return this.expired(slot, expires);
       if (expires === Infinity) this.pendingHits++;
     }
     this.hits++;

@@ -61,6 +61,20 @@ describe('ttl', () => {
     expect(runs).toBe(3);
     expect(f.cacheInfo().currSize).toBe(2);
   });
+
+  // Each declared arity has a hit path of its own (src/paths.ts; a ttl cache's one-argument calls one more).
+  it.each([0, 1, 2, 3, 4])('declared arity %i: a hit refreshes recency, so the least recently used entry is evicted', (arity) => {
+    const { fn, calls } = counted((...args: unknown[]) => args.join(','), arity);
+    const f = lruCache(fn, { ttl: 60_000, maxSize: 2 });
+    const keyOf = (k: number) => [k, 'b', 3, true].slice(0, Math.max(arity, 1)).map((part, i) => (i === 0 ? k : part));
+    f(...keyOf(1));
+    f(...keyOf(2));
+    f(...keyOf(1)); // a hit: 1 becomes the most recently used
+    f(...keyOf(3)); // evicts 2, not 1
+    expect([f.cacheContains(...keyOf(1)), f.cacheContains(...keyOf(2)), f.cacheContains(...keyOf(3))]).toEqual([true, false, true]);
+    expect(calls.count).toBe(3);
+    expect(f.cacheInfo()).toMatchObject({ hits: 1, misses: 3, evictions: 1 });
+  });
 });
 
 describe('ttl in real time', () => {
@@ -114,5 +128,18 @@ describe('ttl with a shared tier, on every call path', () => {
     await f.call(grown, ...args);
     expect(sharedStats(f)).toMatchObject({ deduplicated: 2, localHits: 2 });
     expect(calls.count).toBe(3);
+  });
+
+  it.each(ARITIES)('declared arity %i: without a receiver too, a call that joins a pending call counts as deduplicated', async (arity) => {
+    const store = new MemoryStore();
+    const { fn, calls } = counted(async (...args: unknown[]) => args.length, arity);
+    const f = lruCache(fn, { ttl: 60_000, shared: sharedTier({ store, namespace: `pending-unscoped-${arity}` }) });
+    const args = [1, 2, 3, 4].slice(0, arity);
+    const pending = [f(...args), f(...args)];
+    expect(sharedStats(f)).toMatchObject({ deduplicated: 1, localHits: 0 });
+    expect(await Promise.all(pending)).toEqual([arity, arity]);
+    await f(...args); // settled now: a local hit
+    expect(sharedStats(f)).toMatchObject({ deduplicated: 1, localHits: 1 });
+    expect(calls.count).toBe(1);
   });
 });
