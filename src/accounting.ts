@@ -36,6 +36,7 @@
 import type { Tally } from './cache.js';
 import type { Observer } from './observe.js';
 import type { InstanceRecord, RecordAccounting } from './record.js';
+import { keepShapes } from './shapes.js';
 
 /** Records of a group awaiting collection under which each record is reported on its own. */
 export const EXACT_LIMIT = 64;
@@ -184,3 +185,5 @@ export class EntryCounts implements RecordAccounting {
     return cohort;
   }
 }
+
+keepShapes(new Cohort(new CohortTally(new EntryCounts(), -1)));

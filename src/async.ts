@@ -11,6 +11,8 @@
  * the bookkeeping stays proportional to the entries that hold the promise.
  */
 
+import { keepShapes } from './shapes.js';
+
 /**
  * The `notAfter` of a fulfilled thenable whose value must not be kept: a
  * result policy (policy.ts) or a tier refused it. Its entries are removed, as
@@ -150,3 +152,6 @@ export function watchSettlement(
     watch.finish(false); // a then() that throws can never fulfil
   }
 }
+
+const nobody: PendingHolder = { holds: () => false, settled: () => undefined };
+keepShapes(new Watch(Promise.resolve(), undefined, nobody, -1, undefined));

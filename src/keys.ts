@@ -19,6 +19,8 @@
  * pruned: a bounded cache over ever-new keys must not grow without bound.
  */
 
+import { keepShapes } from './shapes.js';
+
 export class TrieNode {
   strong: Map<unknown, TrieNode | Leaf> | undefined = undefined;
   weak: WeakMap<object, TrieNode | Leaf> | undefined = undefined;
@@ -141,3 +143,6 @@ export function anchorOf(owner: TrieNode, depth: number, firstObject: number): T
   for (let level = depth - 1; level > firstObject; level--) node = node.parent!;
   return node;
 }
+
+const anchorNode = new TrieNode(undefined, undefined);
+keepShapes(anchorNode, new WeakEntry(undefined, -1, Infinity, anchorNode, undefined));

@@ -19,6 +19,7 @@ import { preciseNow } from './clock.js';
 import type { Grace } from './grace.js';
 import type { EvictionReason, Observer } from './observe.js';
 import { copyKeys } from './keys.js';
+import { keepShapes } from './shapes.js';
 import type { ResultPolicy } from './policy.js';
 
 /** The key of a record that holds no entry: no argument can be identical to it. */
@@ -298,3 +299,5 @@ export class RecordPolicy implements PendingHolder {
     else if (this.ttl !== 0) owner.fulfilled(Math.min(preciseNow() + this.ttl, notAfter));
   }
 }
+
+keepShapes(new InstanceRecord(-1), new TimedRecord(-1));
