@@ -222,7 +222,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     if (!fresh(expires)) return this.expired(leaf, expires);
     if (expires === Infinity) this.pendingHits++;
     this.hits++;
-    if (this.bounded) this.list.touch(leaf);
+    if (this.bounded === true) this.list.touch(leaf);
     return this.values[leaf];
   }
 
@@ -257,9 +257,10 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   }
 
   private hitSlot(slot: number): unknown {
-    if (!this.plain) return this.hitChecked(slot, this.ttl === 0 ? Infinity : this.expiries[slot]!);
+    // `=== true`, not a truthiness test: see paths.ts (callgrind, a bounded hit: 302 -> 260 instructions with these two).
+    if (this.plain !== true) return this.hitChecked(slot, this.ttl === 0 ? Infinity : this.expiries[slot]!);
     this.hits++;
-    if (this.bounded) this.list.touch(slot);
+    if (this.bounded === true) this.list.touch(slot);
     return this.values[slot];
   }
 
@@ -275,7 +276,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
       if (expires === Infinity) this.pendingHits++;
     }
     this.hits++;
-    if (this.bounded) this.list.touch(slot);
+    if (this.bounded === true) this.list.touch(slot);
     if (this.membership !== undefined) this.budget!.touch(this.membership, slot);
     return this.values[slot];
   }

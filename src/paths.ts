@@ -19,6 +19,11 @@
  *
  * `arguments.length` (no rest array) routes calls whose count differs from
  * the declared one to the general path: `f(1)` and `f(1, undefined)` differ.
+ *
+ * Flags (`timed`, `plain`) are tested with `=== true` / `=== false`: V8 does
+ * not know that a closure variable or a field holds a boolean, so `if (flag)`
+ * compiles to a full truthiness test (false, '', 0, NaN, undetectable
+ * objects...: about ten instructions), where `=== true` is one comparison.
  */
 import { MISS, type Cache, type Compute } from './cache.js';
 import { fresh } from './clock.js';
@@ -127,14 +132,14 @@ function recordHit(group: CacheGroup, record: InstanceRecord): unknown {
 function grownHit(group: CacheGroup, full: Cache, timed: boolean, before: number, hit: unknown): unknown {
   if (hit !== MISS) {
     group.hits++;
-    if (timed) group.pendingHits += full.pendingHits - before;
+    if (timed === true) group.pendingHits += full.pendingHits - before;
   }
   return hit;
 }
 
 /** `grownHit` for one key, reading the pending count only with a ttl (the hottest member path). */
 function grown1(group: CacheGroup, full: Cache, timed: boolean, a: unknown): unknown {
-  if (timed) return grownHit(group, full, timed, full.pendingHits, full.get1(a));
+  if (timed === true) return grownHit(group, full, timed, full.pendingHits, full.get1(a));
   const hit = full.get1(a);
   if (hit !== MISS) group.hits++;
   return hit;
@@ -161,7 +166,7 @@ function keyedPath(path: Path, key: AnyFunction, unscopedOnly: boolean): AnyFunc
     else if (isObjectLike(target)) {
       const record = group.records.get(target);
       if (record !== undefined && record.stamp === group.stamp) {
-        if (record.key === k && (!timed || freshTimed(group, record))) return recordHit(group, record);
+        if (record.key === k && (timed === false || freshTimed(group, record))) return recordHit(group, record);
         if (record.key === GROWN) {
           const full = record.value as Cache;
           hit = grownHit(group, full, timed, full.pendingHits, full.get1(k));
@@ -192,7 +197,7 @@ function member0(path: Path, general: AnyFunction): AnyFunction {
     const target = targetOf(path, this);
     if (isObjectLike(target)) {
       const record = group.records.get(target);
-      if (record !== undefined && record.stamp === group.stamp && record.key === NO_KEYS && (!timed || freshTimed(group, record))) {
+      if (record !== undefined && record.stamp === group.stamp && record.key === NO_KEYS && (timed === false || freshTimed(group, record))) {
         return recordHit(group, record);
       }
       return onObject0(path, this, target, record);
@@ -213,7 +218,7 @@ function unscoped0(path: Path, general: AnyFunction): AnyFunction {
 function onObject0(path: Path, receiver: unknown, target: object, record: InstanceRecord | undefined): unknown {
   const { group } = path;
   if (record === undefined) {
-    if (path.plain) return group.firstCall0(target, path.fn, receiver);
+    if (path.plain === true) return group.firstCall0(target, path.fn, receiver);
   } else if (record.key === GROWN && record.stamp === group.stamp) {
     const full = record.value as Cache;
     const hit = grownHit(group, full, path.timed, full.pendingHits, full.get0());
@@ -245,7 +250,7 @@ function function1(path: Path, general: AnyFunction): AnyFunction {
       if (this !== undefined) return onReceiver.call(this, a);
       const hit = unscoped.get1Timed(a);
       if (hit !== MISS) return hit;
-      if (plain) return unscoped.fill1(fn, undefined, a);
+      if (plain === true) return unscoped.fill1(fn, undefined, a);
       const args = [a];
       return unscoped.fill(compute, undefined, args, args, 1);
     };
@@ -255,7 +260,7 @@ function function1(path: Path, general: AnyFunction): AnyFunction {
     if (this !== undefined) return onReceiver.call(this, a);
     const hit = unscoped.get1(a);
     if (hit !== MISS) return hit;
-    if (plain) return unscoped.fill1(fn, undefined, a); // the plain miss needs no argument array either
+    if (plain === true) return unscoped.fill1(fn, undefined, a); // the plain miss needs no argument array either
     const args = [a];
     return unscoped.fill(compute, undefined, args, args, 1);
   };
@@ -274,7 +279,7 @@ function member1(path: Path, general: AnyFunction): AnyFunction {
         if (key === GROWN) {
           const hit = grown1(group, record.value as Cache, timed, a);
           if (hit !== MISS) return hit;
-        } else if (key === a && (!timed || freshTimed(group, record))) {
+        } else if (key === a && (timed === false || freshTimed(group, record))) {
           return recordHit(group, record);
         }
       }
@@ -296,7 +301,7 @@ function unscoped1(path: Path, general: AnyFunction): AnyFunction {
 }
 
 function onObject1(path: Path, receiver: unknown, target: object, record: InstanceRecord | undefined, a: unknown): unknown {
-  if (record === undefined && path.plain && !isObjectLike(a)) return path.group.firstCall1(target, path.fn, receiver, a);
+  if (record === undefined && path.plain === true && !isObjectLike(a)) return path.group.firstCall1(target, path.fn, receiver, a);
   const args = [a];
   return path.group.resolve(target, path.compute, receiver, args, args, 1);
 }
@@ -320,7 +325,7 @@ function request0(path: Path, general: AnyFunction, contextOf: () => object | un
     const context = contextOf();
     if (context === undefined) return group.resolve(OUTSIDE, path.compute, this, NO_KEYS, NO_KEYS, 0);
     const record = group.records.get(context);
-    if (record !== undefined && record.stamp === group.stamp && record.key === NO_KEYS && (!timed || freshTimed(group, record))) {
+    if (record !== undefined && record.stamp === group.stamp && record.key === NO_KEYS && (timed === false || freshTimed(group, record))) {
       return recordHit(group, record);
     }
     return onObject0(path, this, context, record);
@@ -339,7 +344,7 @@ function request1(path: Path, general: AnyFunction, contextOf: () => object | un
         if (key === GROWN) {
           const hit = grown1(group, record.value as Cache, timed, a);
           if (hit !== MISS) return hit;
-        } else if (key === a && (!timed || freshTimed(group, record))) {
+        } else if (key === a && (timed === false || freshTimed(group, record))) {
           return recordHit(group, record);
         }
       }
@@ -366,7 +371,7 @@ function arity2(path: Path, general: AnyFunction, unscopedOnly: boolean): AnyFun
         if (key === GROWN) {
           const full = record.value as Cache;
           hit = grownHit(group, full, timed, full.pendingHits, full.get2(a, b));
-        } else if (Array.isArray(key) && key.length === 2 && key[0] === a && key[1] === b && (!timed || freshTimed(group, record))) {
+        } else if (Array.isArray(key) && key.length === 2 && key[0] === a && key[1] === b && (timed === false || freshTimed(group, record))) {
           return recordHit(group, record);
         }
       }
@@ -428,7 +433,7 @@ function arity3(path: Path, general: AnyFunction, unscopedOnly: boolean): AnyFun
           key[0] === a &&
           key[1] === b &&
           key[2] === c &&
-          (!timed || freshTimed(group, record))
+          (timed === false || freshTimed(group, record))
         ) {
           return recordHit(group, record);
         }

@@ -13,8 +13,14 @@
  * through an interface, not a closure.
  */
 
-/** Marks "no slot" in the links and for an empty list. */
-const NONE = -1;
+/**
+ * Marks "no slot" in the links and for an empty list. A const enum, so the
+ * build writes -1 at each use: V8 reads a module-level `const` from the
+ * module's context, with a check, every time (the hit path touches links).
+ */
+const enum Link {
+  NONE = -1,
+}
 
 /** Slots are allocated in chunks that double, so a tiny cache stays tiny. */
 const INITIAL_CAPACITY = 2;
@@ -44,8 +50,8 @@ export class RecencyList {
   private released: number[] | undefined = undefined;
   /** Slots [0, used) have been handed out at least once. */
   private used = 0;
-  private head = NONE; // most recently used
-  private tail = NONE; // least recently used
+  private head = Link.NONE; // most recently used
+  private tail = Link.NONE; // least recently used
   size = 0;
 
   /**
@@ -86,11 +92,11 @@ export class RecencyList {
     const links = this.links;
     const older = links[2 * slot]!;
     const newer = links[2 * slot + 1]!;
-    if (older !== NONE) links[2 * older + 1] = newer;
+    if (older !== Link.NONE) links[2 * older + 1] = newer;
     else this.tail = newer;
     links[2 * newer] = older;
     links[2 * slot] = head;
-    links[2 * slot + 1] = NONE;
+    links[2 * slot + 1] = Link.NONE;
     links[2 * head + 1] = slot;
     this.head = slot;
   }
@@ -105,10 +111,10 @@ export class RecencyList {
   /** Least recently used slot first, each in-use slot once. */
   *slotsOldestFirst(): IterableIterator<number> {
     if (this.links === NO_LINKS) {
-      if (this.tail !== NONE) yield this.tail;
+      if (this.tail !== Link.NONE) yield this.tail;
       return;
     }
-    for (let slot = this.tail; slot !== NONE; ) {
+    for (let slot = this.tail; slot !== Link.NONE; ) {
       const newer = this.links[2 * slot + 1]!;
       yield slot;
       slot = newer;
@@ -117,7 +123,7 @@ export class RecencyList {
 
   /** Forgets every slot. Payload arrays are the owner's to reset. */
   clear(): void {
-    this.head = this.tail = NONE;
+    this.head = this.tail = Link.NONE;
     this.size = 0;
     this.used = 0;
     this.released = undefined;
@@ -131,8 +137,8 @@ export class RecencyList {
       return;
     }
     links[2 * slot] = this.head;
-    links[2 * slot + 1] = NONE;
-    if (this.head !== NONE) links[2 * this.head + 1] = slot;
+    links[2 * slot + 1] = Link.NONE;
+    if (this.head !== Link.NONE) links[2 * this.head + 1] = slot;
     else this.tail = slot;
     this.head = slot;
   }
@@ -140,14 +146,14 @@ export class RecencyList {
   private unlink(slot: number): void {
     const links = this.links;
     if (links === NO_LINKS) {
-      this.head = this.tail = NONE; // it was the only slot
+      this.head = this.tail = Link.NONE; // it was the only slot
       return;
     }
     const older = links[2 * slot]!;
     const newer = links[2 * slot + 1]!;
-    if (older !== NONE) links[2 * older + 1] = newer;
+    if (older !== Link.NONE) links[2 * older + 1] = newer;
     else this.tail = newer;
-    if (newer !== NONE) links[2 * newer] = older;
+    if (newer !== Link.NONE) links[2 * newer] = older;
     else this.head = older;
   }
 
@@ -157,7 +163,7 @@ export class RecencyList {
     const links = new Int32Array(2 * slots);
     if (this.links === NO_LINKS) {
       // The lone slot 0 gets real links now: nothing before or after it.
-      links[0] = links[1] = NONE;
+      links[0] = links[1] = Link.NONE;
     } else {
       links.set(this.links);
     }
