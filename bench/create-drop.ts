@@ -15,7 +15,7 @@
  */
 import { setImmediate as tick } from 'node:timers/promises';
 import { runFresh, serveWorker, workerArgs } from './fresh.js';
-import { progress, quick, selected, withRatios, type ScenarioResult } from './harness.js';
+import { progress, quick, selected, uniqueSourceTag, withRatios, type ScenarioResult } from './harness.js';
 import { checkAnswers, methodContenders, type Instance } from './members.js';
 import { PER_TASK, shapes, shapeTitle, type Shape } from './shapes.js';
 
@@ -71,7 +71,7 @@ export async function createDropScenario(): Promise<ScenarioResult[]> {
  */
 function compileRepetition(Class: new (factor: number) => Instance, shape: Shape, count: number): () => Promise<number> {
   const yieldEvery = shape === 'tasks' ? `if (i % ${PER_TASK} === ${PER_TASK - 1}) await tick();` : '';
-  const source = `
+  const source = `${uniqueSourceTag()}
     return async function repetition() {
       let sum = 0;
       for (let i = 0; i < ${count}; i++) {

@@ -11,13 +11,12 @@ import { runInRequest } from '../src/request/index.js';
 import { listLruFloor, mapFloor, trieFloor3 } from './floors.js';
 import {
   compileBatch,
-  selected,
-  nsPerOp,
+  nsPerOpInTurns,
   progress,
+  selected,
   verify,
   withRatios,
   type Contender,
-  type Row,
   type ScenarioResult,
 } from './harness.js';
 import { exactLruHitRatio, randomKeys, zipfSequence } from './workloads.js';
@@ -50,7 +49,7 @@ async function allHits<F extends (...args: never[]) => number>(
 ): Promise<ScenarioResult | undefined> {
   if (!selected(title)) return undefined;
   progress(title);
-  const rows: Omit<Row, 'ratio'>[] = [];
+  const batches: (() => void)[] = [];
   for (const contender of contenders) {
     let runs = 0;
     const counted = ((...args: Parameters<F>) => (runs++, body(...args))) as F;
@@ -62,10 +61,13 @@ async function allHits<F extends (...args: never[]) => number>(
     }
     // Every key was stored by the first pass; a contender that forgot any fails here.
     verify(contender.name, runs, argLists.length, 'body runs after two passes (all hits expected)');
-    const ns = await nsPerOp(compileBatch(f, argLists, body.length), argLists.length);
-    rows.push({ name: contender.name, nsPerOp: ns, floor: contender.floor ?? false, note: contender.note });
-    progress(`  ${contender.name}: ${ns.toFixed(1)} ns/op`);
+    batches.push(compileBatch(f, argLists, body.length));
   }
+  const medians = await nsPerOpInTurns(batches, argLists.length);
+  const rows = contenders.map((contender, i) => {
+    progress(`  ${contender.name}: ${medians[i]!.toFixed(1)} ns/op`);
+    return { name: contender.name, nsPerOp: medians[i]!, floor: contender.floor ?? false, note: contender.note };
+  });
   return { title, unit: 'ns per call (all hits)', rows: withRatios(rows), target };
 }
 
@@ -199,24 +201,26 @@ async function zipfScenario(): Promise<ScenarioResult | undefined> {
     lruCacheMemo(1000),
     { name: 'memoizee { max: 1000 }', make: (fn) => memoizee(fn, { max: 1000 }) },
   ];
-  const rows: Omit<Row, 'ratio'>[] = [];
   const batch = 1000;
-  for (const contender of contenders) {
+  const lists = sequence.map((key) => [key]);
+  const measured = contenders.map((contender) => {
     let runs = 0;
     const f = contender.make((key: number) => (runs++, body1(key)));
     for (const key of sequence) verify(contender.name, f(key), body1(key), `key ${key}`);
-    const hitRatio = 1 - runs / sequence.length;
-    const lists = sequence.map((key) => [key]);
-    const ns = await nsPerOp(compileBatch(f, lists, 1, 0, batch), batch);
+    return { hitRatio: 1 - runs / sequence.length, batch: compileBatch(f, lists, 1, 0, batch) };
+  });
+  const medians = await nsPerOpInTurns(measured.map((m) => m.batch), batch);
+  const rows = contenders.map((contender, i) => {
+    const { hitRatio } = measured[i]!;
     const exact = Math.abs(hitRatio - reference) < 1e-9;
-    rows.push({
+    progress(`  ${contender.name}: ${medians[i]!.toFixed(1)} ns/op, hit ratio ${(hitRatio * 100).toFixed(2)}%`);
+    return {
       name: contender.name,
-      nsPerOp: ns,
+      nsPerOp: medians[i]!,
       floor: contender.floor ?? false,
       extra: `hit ratio ${(hitRatio * 100).toFixed(2)}%${exact ? ' (exact LRU)' : ` (exact LRU: ${(reference * 100).toFixed(2)}%)`}`,
-    });
-    progress(`  ${contender.name}: ${ns.toFixed(1)} ns/op, hit ratio ${(hitRatio * 100).toFixed(2)}%`);
-  }
+    };
+  });
   return {
     title,
     unit: 'ns per call',

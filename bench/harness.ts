@@ -91,6 +91,34 @@ export async function nsPerOp(batch: () => void, opsPerBatch: number): Promise<n
 }
 
 /**
+ * Median ns per operation of each batch, each timed by mitata (`nsPerOp`) in
+ * ROUNDS rounds, every round timing every batch, each round starting at the
+ * next one. Timed one after another once each, a table's ratios moved with the
+ * machine's load between contenders (the bounded table's lru-memo/floor ratio
+ * read 1.04x to 1.76x in four runs of the same code).
+ */
+export async function nsPerOpInTurns(batches: readonly (() => void)[], opsPerBatch: number): Promise<number[]> {
+  const rounds = quick ? 1 : 3;
+  const times: number[][] = batches.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let turn = 0; turn < batches.length; turn++) {
+      const index = (turn + round) % batches.length;
+      times[index]!.push(await nsPerOp(batches[index]!, opsPerBatch));
+    }
+  }
+  return times.map((series) => series.sort((a, b) => a - b)[Math.floor(series.length / 2)]!);
+}
+
+/**
+ * A number written into every compiled source: V8 caches what `new Function`
+ * compiles by source text, and functions from one cached source share their
+ * type feedback and optimized code. Without it, every contender's batch in a
+ * table was the same function to V8, its call site megamorphic.
+ */
+let compiled = 0;
+export const uniqueSourceTag = (): string => `/* compiled source ${++compiled} */`;
+
+/**
  * A batch loop compiled separately for each contender, so its call site is
  * monomorphic, as a call site in an application is. A loop shared by every
  * contender would be megamorphic and time the call dispatch, not the caches.
@@ -103,7 +131,7 @@ export function compileBatch(
   length = argLists.length,
 ): () => void {
   const args = Array.from({ length: arity }, (_, i) => `a[${i}]`).join(', ');
-  const source = `
+  const source = `${uniqueSourceTag()}
     let offset = ${start};
     return function batch() {
       const end = offset + ${length};
@@ -143,7 +171,7 @@ export function timedInTurns(
  * with `x` for the object and `a` for the argument list, e.g. 'x.m(a[0])'.
  */
 export function compileCalls(target: unknown, call: string, argLists: readonly unknown[][]): () => void {
-  const source = `
+  const source = `${uniqueSourceTag()}
     return function batch() {
       for (let i = 0; i < lists.length; i++) { const a = lists[i]; consume(${call}); }
     };`;

@@ -16,7 +16,7 @@ import memoizeMethods from 'memoizee/methods.js';
 import { pMemoizeDecorator } from 'p-memoize';
 import { Memoize as TsMemoize } from 'typescript-memoize';
 import { cached } from '../src/index.js';
-import { compileCalls, nsPerOp, progress, selected, withRatios, type Row, type ScenarioResult } from './harness.js';
+import { compileCalls, nsPerOpInTurns, progress, selected, withRatios, type ScenarioResult } from './harness.js';
 import { randomKeys } from './workloads.js';
 
 // A legacy decorator may return a replacement descriptor, or nothing.
@@ -215,7 +215,7 @@ async function memberScenario(
 ): Promise<ScenarioResult | undefined> {
   if (!selected(title)) return undefined;
   progress(title);
-  const rows: Omit<Row, 'ratio'>[] = [];
+  const timed: { contender: Contender; batch: () => void }[] = [];
   for (const contender of contenders) {
     const counter = { runs: 0 };
     let Class: new (factor: number) => Instance;
@@ -227,10 +227,13 @@ async function memberScenario(
     }
     const a = await checkAnswers(contender.name, Class, counter, kind, keys);
     const call = kind === 'm' ? 'x.m(a[0])' : kind === 'value' ? 'x.value' : 'x.load(a[0])';
-    const ns = await nsPerOp(compileCalls(a, call, keys.map((n) => [n])), keys.length);
-    rows.push({ name: contender.name, nsPerOp: ns, floor: contender.floor ?? false });
-    progress(`  ${contender.name}: ${ns.toFixed(1)} ns/op`);
+    timed.push({ contender, batch: compileCalls(a, call, keys.map((n) => [n])) });
   }
+  const medians = await nsPerOpInTurns(timed.map(({ batch }) => batch), keys.length);
+  const rows = timed.map(({ contender }, i) => {
+    progress(`  ${contender.name}: ${medians[i]!.toFixed(1)} ns/op`);
+    return { name: contender.name, nsPerOp: medians[i]!, floor: contender.floor ?? false };
+  });
   return { title, unit: 'ns per call (all hits)', rows: withRatios(rows), target };
 }
 
@@ -278,7 +281,7 @@ async function staticScenario(keys: number[]): Promise<ScenarioResult | undefine
       },
     })),
   ];
-  const rows: Omit<Row, 'ratio'>[] = [];
+  const batches: (() => void)[] = [];
   for (const contender of contenders) {
     const counter = { runs: 0 };
     const Class = contender.make(counter);
@@ -288,10 +291,13 @@ async function staticScenario(keys: number[]): Promise<ScenarioResult | undefine
       }
     }
     if (counter.runs !== keys.length) throw new Error(`bench: ${contender.name} ran ${counter.runs} times for ${keys.length} keys`);
-    const ns = await nsPerOp(compileCalls(Class, 'x.s(a[0])', keys.map((n) => [n])), keys.length);
-    rows.push({ name: contender.name, nsPerOp: ns, floor: contender.floor ?? false });
-    progress(`  ${contender.name}: ${ns.toFixed(1)} ns/op`);
+    batches.push(compileCalls(Class, 'x.s(a[0])', keys.map((n) => [n])));
   }
+  const medians = await nsPerOpInTurns(batches, keys.length);
+  const rows = contenders.map((contender, i) => {
+    progress(`  ${contender.name}: ${medians[i]!.toFixed(1)} ns/op`);
+    return { name: contender.name, nsPerOp: medians[i]!, floor: contender.floor ?? false };
+  });
   return {
     title,
     unit: 'ns per call (all hits)',
