@@ -94,6 +94,20 @@ function resized<T>(array: T[], length: number): T[] {
 
 const NO_SLOT = -1;
 
+/**
+ * One level of a hit's trie walk: the primitive Map first (a primitive key, the common case, skips the type
+ * test), with explicit undefined checks (an optional call or `??` also tests for null: two comparisons each).
+ */
+function hitChild(node: TrieNode, key: unknown): TrieNode | Leaf | undefined {
+  const strong = node.strong;
+  if (strong !== undefined) {
+    const found = strong.get(key);
+    if (found !== undefined) return found;
+  }
+  const weak = node.weak;
+  return weak !== undefined && isObjectLike(key) ? weak.get(key) : undefined;
+}
+
 /** Shared by every cache without a ttl; never written (writes are guarded by ttl !== 0). */
 const NO_EXPIRIES: number[] = [];
 
@@ -136,6 +150,8 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   private zeroSlot = NO_SLOT;
   /** `roots[1]`, kept in a field: the single-argument hit path reads it first. */
   private root1: TrieNode | undefined = undefined;
+  /** `roots[3]`, kept in a field for the three-argument hit path. */
+  private root3: TrieNode | undefined = undefined;
   // Starts with generic elements: a double-elements array would box every number read.
   private values: unknown[] = [null];
   /**
@@ -229,22 +245,21 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   get2(a: unknown, b: unknown): unknown {
     const root = this.roots[2];
     if (root === undefined) return MISS;
-    // The primitive Map first: for primitive arguments (the common case) the type test is skipped.
-    const node = (root.strong?.get(a) ?? (isObjectLike(a) ? root.weak?.get(a) : undefined)) as TrieNode | undefined;
+    const node = hitChild(root, a) as TrieNode | undefined;
     if (node === undefined) return MISS;
-    const leaf = (node.strong?.get(b) ?? (isObjectLike(b) ? node.weak?.get(b) : undefined)) as Leaf | undefined;
+    const leaf = hitChild(node, b) as Leaf | undefined;
     if (leaf === undefined) return MISS;
     return typeof leaf === 'number' ? this.hitSlot(leaf) : this.hitEntry(leaf);
   }
 
   get3(a: unknown, b: unknown, c: unknown): unknown {
-    const root = this.roots[3];
+    const root = this.root3;
     if (root === undefined) return MISS;
-    let node = (root.strong?.get(a) ?? (isObjectLike(a) ? root.weak?.get(a) : undefined)) as TrieNode | undefined;
-    if (node === undefined) return MISS;
-    node = (node.strong?.get(b) ?? (isObjectLike(b) ? node.weak?.get(b) : undefined)) as TrieNode | undefined;
-    if (node === undefined) return MISS;
-    const leaf = (node.strong?.get(c) ?? (isObjectLike(c) ? node.weak?.get(c) : undefined)) as Leaf | undefined;
+    const first = hitChild(root, a) as TrieNode | undefined;
+    if (first === undefined) return MISS;
+    const second = hitChild(first, b) as TrieNode | undefined;
+    if (second === undefined) return MISS;
+    const leaf = hitChild(second, c) as Leaf | undefined;
     if (leaf === undefined) return MISS;
     return typeof leaf === 'number' ? this.hitSlot(leaf) : this.hitEntry(leaf);
   }
@@ -346,6 +361,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     const slot = this.takeSlot();
     const root = (this.roots[count] ??= new TrieNode(undefined, undefined));
     if (count === 1) this.root1 = root;
+    else if (count === 3) this.root3 = root;
     const owner = ownerFor(root, keys, depth);
     const firstObject = firstObjectKey(keys, depth);
     const anchor = firstObject < 0 ? undefined : anchorOf(owner, depth, firstObject);
@@ -371,6 +387,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     const slot = this.takeSlot();
     const root = (this.roots[count] ??= new TrieNode(undefined, undefined));
     if (count === 1) this.root1 = root;
+    else if (count === 3) this.root3 = root;
     this.place(slot, ownerFor(root, keys, depthOf(count)), keys[depthOf(count) - 1], value, undefined, expires);
     if (count === 0) this.zeroSlot = slot;
   }
@@ -473,7 +490,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     this.hits = this.misses = this.pendingHits = this.evictions = 0;
     this.writesSinceSweep = 0;
     this.roots = [undefined, undefined];
-    this.root1 = undefined;
+    this.root1 = this.root3 = undefined;
     this.zeroSlot = NO_SLOT;
     this.values = [null];
     this.owners = undefined;

@@ -249,6 +249,20 @@ describe('the wrapper', () => {
     expect(calls.count).toBe(2);
   });
 
+  // Each declared arity has a hit path of its own (src/paths.ts), some reading a trie root kept in a field.
+  it.each([0, 1, 2, 3, 4])('declared arity %i: after cacheClear the next call runs again and answers its new result', (arity) => {
+    let generation = 0;
+    const { fn, calls } = counted((...args: unknown[]) => `${args.join(',')}#${generation}`, arity);
+    const f = lruCache(fn, { maxSize: 8 });
+    const args = [1, 'b', 3, true].slice(0, arity);
+    expect(f(...args)).toBe(`${args.join(',')}#0`);
+    f.cacheClear();
+    generation = 1;
+    expect(f(...args)).toBe(`${args.join(',')}#1`);
+    expect(calls.count).toBe(2);
+    expect(f.cacheInfo()).toMatchObject({ hits: 0, misses: 1, currSize: 1 });
+  });
+
   it('cacheParameters reports maxSize and ttl', () => {
     expect(lruCache(Math.abs).cacheParameters()).toEqual({ maxSize: 128, ttl: undefined });
     expect(lruCache(Math.abs, { maxSize: 7, ttl: 250 }).cacheParameters()).toEqual({ maxSize: 7, ttl: 250 });
