@@ -186,4 +186,5 @@ export class EntryCounts implements RecordAccounting {
   }
 }
 
+// One cohort kept for the life of the process (see shapes.ts).
 keepShapes(new Cohort(new CohortTally(new EntryCounts(), -1)));

@@ -153,5 +153,6 @@ export function watchSettlement(
   }
 }
 
+// One watch kept for the life of the process, so its hidden class outlives every real one (see shapes.ts).
 const nobody: PendingHolder = { holds: () => false, settled: () => undefined };
 keepShapes(new Watch(Promise.resolve(), undefined, nobody, -1, undefined));

@@ -144,5 +144,7 @@ export function anchorOf(owner: TrieNode, depth: number, firstObject: number): T
   return node;
 }
 
+// One node and one weak entry kept for the life of the process, so their hidden classes outlive every real one
+// (see shapes.ts).
 const anchorNode = new TrieNode(undefined, undefined);
 keepShapes(anchorNode, new WeakEntry(undefined, -1, Infinity, anchorNode, undefined));

@@ -300,4 +300,5 @@ export class RecordPolicy implements PendingHolder {
   }
 }
 
+// One record of each class kept for the life of the process (see shapes.ts).
 keepShapes(new InstanceRecord(-1), new TimedRecord(-1));
