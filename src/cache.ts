@@ -95,15 +95,12 @@ function resized<T>(array: T[], length: number): T[] {
 const NO_SLOT = -1;
 
 /**
- * One level of a hit's trie walk: the primitive Map first (a primitive key, the common case, skips the type
+ * One level of a hit's trie walk: the node's own Map first (a primitive key, the common case, skips the type
  * test), with explicit undefined checks (an optional call or `??` also tests for null: two comparisons each).
  */
 function hitChild(node: TrieNode, key: unknown): TrieNode | Leaf | undefined {
-  const strong = node.strong;
-  if (strong !== undefined) {
-    const found = strong.get(key);
-    if (found !== undefined) return found;
-  }
+  const found = node.get(key);
+  if (found !== undefined) return found;
   const weak = node.weak;
   return weak !== undefined && isObjectLike(key) ? weak.get(key) : undefined;
 }
@@ -216,7 +213,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     if (root === undefined) return MISS;
     // The level lookup is written out (not childOf) so it stays inlined in the hot path.
     const leaf = (
-      (typeof a === 'object' && a !== null) || typeof a === 'function' ? root.weak?.get(a) : root.strong?.get(a)
+      (typeof a === 'object' && a !== null) || typeof a === 'function' ? root.weak?.get(a) : root.get(a)
     ) as Leaf | undefined;
     if (leaf === undefined) return MISS;
     return typeof leaf === 'number' ? this.hitSlot(leaf) : this.hitEntry(leaf);
@@ -230,7 +227,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     const root = this.root1;
     if (root === undefined) return MISS;
     const leaf = (
-      (typeof a === 'object' && a !== null) || typeof a === 'function' ? root.weak?.get(a) : root.strong?.get(a)
+      (typeof a === 'object' && a !== null) || typeof a === 'function' ? root.weak?.get(a) : root.get(a)
     ) as Leaf | undefined;
     if (leaf === undefined) return MISS;
     if (typeof leaf !== 'number') return this.hitEntry(leaf);
@@ -449,7 +446,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    */
   firstKeys(count: number): unknown[] {
     const root = this.roots[count];
-    return root?.strong === undefined ? [] : [...root.strong.keys()];
+    return root === undefined ? [] : [...root.keys()];
   }
 
   /**
@@ -460,7 +457,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     const leaf = findLeaf(this.roots[1], [first], 1); // a zero-argument member: the scope key is the whole key
     if (leaf !== undefined) this.removeFor(typeof leaf === 'number' ? leaf : leaf.slot, 'clear');
     for (let count = 2; count < this.roots.length; count++) {
-      const node = this.roots[count]?.strong?.get(first);
+      const node = this.roots[count]?.get(first);
       if (node === undefined) continue;
       for (const slot of [...this.list.slotsOldestFirst()]) {
         for (let n: TrieNode | undefined = this.ownerOf(slot); n !== undefined; n = n.parent) {

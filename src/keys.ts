@@ -21,18 +21,24 @@
 
 import { keepShapes } from './shapes.js';
 
-export class TrieNode {
-  strong: Map<unknown, TrieNode | Leaf> | undefined = undefined;
+/**
+ * A trie level. The node is itself the Map of its primitive-keyed children:
+ * a hit walks one object per argument, as nested Maps do (a node holding a
+ * separate Map cost one more dependent load per argument).
+ */
+export class TrieNode extends Map<unknown, TrieNode | Leaf> {
   weak: WeakMap<object, TrieNode | Leaf> | undefined = undefined;
   /** Live entries at or below this node. */
-  entries = 0;
+  live = 0;
 
   constructor(
     readonly parent: TrieNode | undefined,
     /** This node's key in its parent. An object here is fine: the node is
      * itself only reachable through the parent's WeakMap under that key. */
     readonly keyInParent: unknown,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /** A cached result whose path holds an object argument. */
@@ -65,7 +71,7 @@ export function isObjectLike(value: unknown): value is object {
 
 /** The child of `node` under `key`, or undefined. */
 export function childOf(node: TrieNode, key: unknown): TrieNode | Leaf | undefined {
-  return isObjectLike(key) ? node.weak?.get(key) : node.strong?.get(key);
+  return isObjectLike(key) ? node.weak?.get(key) : node.get(key);
 }
 
 /**
@@ -104,12 +110,12 @@ export function ownerFor(root: TrieNode, keys: ArrayLike<unknown>, depth: number
 
 export function setChild(node: TrieNode, key: unknown, child: TrieNode | Leaf): void {
   if (isObjectLike(key)) (node.weak ??= new WeakMap()).set(key, child);
-  else (node.strong ??= new Map()).set(key, child);
+  else node.set(key, child);
 }
 
 /** Counts a new entry at `owner` and every ancestor. */
 export function countEntry(owner: TrieNode): void {
-  for (let node: TrieNode | undefined = owner; node !== undefined; node = node.parent) node.entries++;
+  for (let node: TrieNode | undefined = owner; node !== undefined; node = node.parent) node.live++;
 }
 
 /**
@@ -118,13 +124,13 @@ export function countEntry(owner: TrieNode): void {
  */
 export function uncountEntry(node: TrieNode): void {
   for (let n: TrieNode | undefined = node; n !== undefined; n = n.parent) {
-    if (--n.entries === 0 && n.parent !== undefined) deleteChild(n.parent, n.keyInParent);
+    if (--n.live === 0 && n.parent !== undefined) deleteChild(n.parent, n.keyInParent);
   }
 }
 
 export function deleteChild(node: TrieNode, key: unknown): void {
   if (isObjectLike(key)) node.weak?.delete(key);
-  else node.strong?.delete(key);
+  else node.delete(key);
 }
 
 /** Index of the first object-like key in `keys[0 .. depth-1]`, or -1. */

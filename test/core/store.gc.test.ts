@@ -19,10 +19,10 @@ describe('collected object keys give their trie branches back', () => {
       for (let i = 0; i < 200; i++) cache.store([`request-${i}`, { i }], 2, i, false);
     })();
     const root = rootOf(cache, 2)!;
-    expect(root.strong!.size).toBe(201);
-    const pruned = await collectUntil(() => root.strong!.size === 1);
+    expect(root.size).toBe(201);
+    const pruned = await collectUntil(() => root.size === 1);
     expect(pruned).toBe(true);
-    expect(root.entries).toBe(1);
+    expect(root.live).toBe(1);
     expect(cache.size).toBe(1);
     expect(cache.get(['held', held], 2)).toBe('control'); // the control survived
   });

@@ -54,8 +54,8 @@ describe('Cache trie pruning', () => {
     for (let i = 0; i < 10_000; i++) cache.store([i, i % 3, 'x'], 3, i, false);
     const root = rootOf(cache, 3)!;
     expect(cache.size).toBe(10);
-    expect(root.entries).toBe(10);
-    expect(root.strong!.size).toBe(10); // one first key per live entry: evicted ones were pruned
+    expect(root.live).toBe(10);
+    expect(root.size).toBe(10); // one first key per live entry: evicted ones were pruned
   });
 
   it('delete prunes emptied branches up to the root', () => {
@@ -63,12 +63,12 @@ describe('Cache trie pruning', () => {
     cache.store([1, 2], 2, 'a', false);
     cache.store([1, 3], 2, 'b', false);
     const root = rootOf(cache, 2)!;
-    expect(root.strong!.size).toBe(1);
+    expect(root.size).toBe(1);
     expect(cache.delete([1, 2], 2)).toBe(true);
-    expect(root.strong!.size).toBe(1);
+    expect(root.size).toBe(1);
     expect(cache.delete([1, 3], 2)).toBe(true);
-    expect(root.strong!.size).toBe(0);
-    expect(root.entries).toBe(0);
+    expect(root.size).toBe(0);
+    expect(root.live).toBe(0);
     expect(cache.delete([1, 3], 2)).toBe(false);
   });
 
@@ -82,6 +82,6 @@ describe('Cache trie pruning', () => {
     }
     const root = rootOf(cache, 2)!;
     expect(cache.size).toBe(5);
-    expect(root.strong!.size).toBe(5);
+    expect(root.size).toBe(5);
   });
 });
