@@ -94,17 +94,6 @@ function resized<T>(array: T[], length: number): T[] {
 
 const NO_SLOT = -1;
 
-/**
- * One level of a hit's trie walk: the node's own Map first (a primitive key, the common case, skips the type
- * test), with explicit undefined checks (an optional call or `??` also tests for null: two comparisons each).
- */
-function hitChild(node: TrieNode, key: unknown): TrieNode | Leaf | undefined {
-  const found = node.get(key);
-  if (found !== undefined) return found;
-  const weak = node.weak;
-  return weak !== undefined && isObjectLike(key) ? weak.get(key) : undefined;
-}
-
 /** Shared by every cache without a ttl; never written (writes are guarded by ttl !== 0). */
 const NO_EXPIRIES: number[] = [];
 
@@ -209,14 +198,17 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
 
   /** Lookup specialised for one argument (or one custom key). */
   get1(a: unknown): unknown {
-    const root = this.root1;
-    if (root === undefined) return MISS;
-    // The level lookup is written out (not childOf) so it stays inlined in the hot path.
-    const leaf = (
-      (typeof a === 'object' && a !== null) || typeof a === 'function' ? root.weak?.get(a) : root.get(a)
-    ) as Leaf | undefined;
+    const leaf = this.leaf1(a);
     if (leaf === undefined) return MISS;
     return typeof leaf === 'number' ? this.hitSlot(leaf) : this.hitEntry(leaf);
+  }
+
+  /** The one-argument leaf for `a`, if any. Small, so V8 inlines it into both one-argument hit paths. */
+  private leaf1(a: unknown): Leaf | undefined {
+    const root = this.root1;
+    if (root === undefined) return undefined;
+    const leaf = (typeof a === 'object' && a !== null) || typeof a === 'function' ? root.weak?.get(a) : root.get(a);
+    return leaf as Leaf | undefined;
   }
 
   /**
@@ -224,11 +216,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    * the hit checks the expiry without asking which kind of cache this is.
    */
   get1Timed(a: unknown): unknown {
-    const root = this.root1;
-    if (root === undefined) return MISS;
-    const leaf = (
-      (typeof a === 'object' && a !== null) || typeof a === 'function' ? root.weak?.get(a) : root.get(a)
-    ) as Leaf | undefined;
+    const leaf = this.leaf1(a);
     if (leaf === undefined) return MISS;
     if (typeof leaf !== 'number') return this.hitEntry(leaf);
     const expires = this.expiries[leaf]!;
@@ -242,9 +230,9 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   get2(a: unknown, b: unknown): unknown {
     const root = this.roots[2];
     if (root === undefined) return MISS;
-    const node = hitChild(root, a) as TrieNode | undefined;
+    const node = childOf(root, a) as TrieNode | undefined;
     if (node === undefined) return MISS;
-    const leaf = hitChild(node, b) as Leaf | undefined;
+    const leaf = childOf(node, b) as Leaf | undefined;
     if (leaf === undefined) return MISS;
     return typeof leaf === 'number' ? this.hitSlot(leaf) : this.hitEntry(leaf);
   }
@@ -252,11 +240,11 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
   get3(a: unknown, b: unknown, c: unknown): unknown {
     const root = this.root3;
     if (root === undefined) return MISS;
-    const first = hitChild(root, a) as TrieNode | undefined;
+    const first = childOf(root, a) as TrieNode | undefined;
     if (first === undefined) return MISS;
-    const second = hitChild(first, b) as TrieNode | undefined;
+    const second = childOf(first, b) as TrieNode | undefined;
     if (second === undefined) return MISS;
-    const leaf = hitChild(second, c) as Leaf | undefined;
+    const leaf = childOf(second, c) as Leaf | undefined;
     if (leaf === undefined) return MISS;
     return typeof leaf === 'number' ? this.hitSlot(leaf) : this.hitEntry(leaf);
   }
@@ -654,7 +642,6 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     this.dropPayload(slot);
     this.list.release(slot);
   }
-
 
   /** Takes a slot's entry out of the trie and forgets its payload. */
   private dropPayload(slot: number): void {

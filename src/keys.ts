@@ -69,9 +69,17 @@ export function isObjectLike(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
 }
 
-/** The child of `node` under `key`, or undefined. */
+/**
+ * The child of `node` under `key`, or undefined. The node's own Map first (a
+ * primitive key, the common case, skips the type test), with explicit
+ * undefined checks (an optional call or `??` also tests for null): the hit
+ * paths of two and three arguments walk the trie with it.
+ */
 export function childOf(node: TrieNode, key: unknown): TrieNode | Leaf | undefined {
-  return isObjectLike(key) ? node.weak?.get(key) : node.get(key);
+  const found = node.get(key);
+  if (found !== undefined) return found;
+  const weak = node.weak;
+  return weak !== undefined && isObjectLike(key) ? weak.get(key) : undefined;
 }
 
 /**
