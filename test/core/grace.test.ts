@@ -27,6 +27,20 @@ function source() {
   return { state, load };
 }
 
+/** An async source that answers `${key}#${run}` after `delay` ms (at once while 0), cached with `ttl` and a soft timeout of 10 ms. */
+function slowSource(ttl: number) {
+  const state = { runs: 0, delay: 0 };
+  const f = lruCache(
+    async (k: string) => {
+      const run = ++state.runs;
+      if (state.delay > 0) await new Promise((r) => setTimeout(r, state.delay));
+      return `${k}#${run}`;
+    },
+    { ttl, grace: 60_000, softTimeoutMs: 10 },
+  );
+  return { state, f };
+}
+
 /** A deferred promise the test settles. */
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -339,50 +353,32 @@ describe('grace: a stale value answers only for its own call', () => {
   });
 
   it('a refresh that finished long after its soft timeout is not served as fresh later: the function runs again', async () => {
-    let runs = 0;
-    let delay = 0;
-    const f = lruCache(
-      async (k: string) => {
-        const run = ++runs;
-        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-        return `${k}#${run}`;
-      },
-      { ttl: 50, grace: 60_000, softTimeoutMs: 10 },
-    );
+    const { state, f } = slowSource(50);
     expect(await f('a')).toBe('a#1');
     vi.advanceTimersByTime(70);
-    delay = 40;
+    state.delay = 40;
     const stale = f('a');
     await vi.advanceTimersByTimeAsync(10);
     expect(await stale).toBe('a#1'); // answered stale; the refresh runs on
     await vi.advanceTimersByTimeAsync(30); // the refresh fulfils (a#2)
     await vi.advanceTimersByTimeAsync(500); // and grows old
-    delay = 0;
+    state.delay = 0;
     expect(await f('a')).toBe('a#3');
-    expect(runs).toBe(3);
+    expect(state.runs).toBe(3);
   });
 
   it('a refresh that finished after its soft timeout answers the next call while it is still fresh', async () => {
-    let runs = 0;
-    let delay = 0;
-    const f = lruCache(
-      async (k: string) => {
-        const run = ++runs;
-        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-        return `${k}#${run}`;
-      },
-      { ttl: 1000, grace: 60_000, softTimeoutMs: 10 },
-    );
+    const { state, f } = slowSource(1000);
     await f('a');
     vi.advanceTimersByTime(1100);
-    delay = 40;
+    state.delay = 40;
     const stale = f('a');
     await vi.advanceTimersByTimeAsync(10);
     expect(await stale).toBe('a#1');
     await vi.advanceTimersByTimeAsync(30);
     expect(await f('a')).toBe('a#2');
     expect(await f('a')).toBe('a#2');
-    expect(runs).toBe(2);
+    expect(state.runs).toBe(2);
   });
 });
 
