@@ -3,7 +3,6 @@
  * checks each contender's answers first, and reports ns/op and the ratio to
  * the scenario's floor. Timings are only ever compared within one run.
  */
-import { measure } from 'mitata';
 
 export interface Contender<F> {
   name: string;
@@ -66,11 +65,6 @@ export async function planTitles(run: () => Promise<unknown>): Promise<string[]>
   }
 }
 
-/** Measuring options: long enough for stable ratios, short in --quick mode. */
-const measureOptions = quick
-  ? { min_cpu_time: 20 * 1e6, min_samples: 4, max_samples: 40, warmup_samples: 2 }
-  : { min_cpu_time: 400 * 1e6, min_samples: 16, max_samples: 1e9 };
-
 let sink = 0;
 /** Keeps results observable so the optimiser cannot drop the calls. */
 export function consume(value: unknown): void {
@@ -82,31 +76,36 @@ export function progress(message: string): void {
   process.stderr.write(`  ${message}\n`);
 }
 
-/**
- * Measures `batch` (which runs `opsPerBatch` operations) and returns ns per op.
- */
-export async function nsPerOp(batch: () => void, opsPerBatch: number): Promise<number> {
-  const stats = await measure(batch, measureOptions);
-  return stats.avg / opsPerBatch;
-}
+/** Turns per contender: each one a few milliseconds, so a table's contenders take ~1.5 s each. */
+const TURNS = quick ? 20 : 500;
+/** Milliseconds of calls in one turn. */
+const TURN_MS = quick ? 1 : 3;
 
 /**
- * Median ns per operation of each batch, each timed by mitata (`nsPerOp`) in
- * ROUNDS rounds, every round timing every batch, each round starting at the
- * next one. Timed one after another once each, a table's ratios moved with the
- * machine's load between contenders (the bounded table's lru-memo/floor ratio
- * read 1.04x to 1.76x in four runs of the same code).
+ * Median ns per operation of each batch (which runs `opsPerBatch`
+ * operations), the contenders interleaved finely: all warmed up together,
+ * then TURNS rounds in which each runs for about TURN_MS.
+ *
+ * Why so fine: this machine's load comes in bursts of 100 ms and more that
+ * slow everything running by up to 2x. Timed in long stretches (mitata, 400 ms
+ * per contender, three rounds in turns, medians), a burst landed on one
+ * contender and not on the other, and the bounded table's ratio read 1.04x
+ * to 1.56x in full runs of the same code. Interleaved every few
+ * milliseconds, every contender sees the same bursts and the medians'
+ * ratios repeat to within a few percent (six processes of the three-argument
+ * table: 1.36x-1.42x; the bounded table: 1.23x-1.26x).
  */
 export async function nsPerOpInTurns(batches: readonly (() => void)[], opsPerBatch: number): Promise<number[]> {
-  const rounds = quick ? 1 : 3;
-  const times: number[][] = batches.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    for (let turn = 0; turn < batches.length; turn++) {
-      const index = (turn + round) % batches.length;
-      times[index]!.push(await nsPerOp(batches[index]!, opsPerBatch));
-    }
-  }
-  return times.map((series) => series.sort((a, b) => a - b)[Math.floor(series.length / 2)]!);
+  for (let warm = 0; warm < (quick ? 20 : 200); warm++) for (const batch of batches) batch();
+  // A whole number of batches per turn, about TURN_MS each, from each contender's own speed.
+  const repeats = batches.map((batch) => {
+    const started = performance.now();
+    for (let i = 0; i < 20; i++) batch();
+    const msPerBatch = (performance.now() - started) / 20;
+    return Math.max(1, Math.round(TURN_MS / msPerBatch));
+  });
+  await new Promise((resolve) => setImmediate(resolve)); // a pending timer or GC task runs before, not inside, the timing
+  return timedInTurns(batches, opsPerBatch, TURNS, repeats, 0);
 }
 
 /**
@@ -151,16 +150,18 @@ export function timedInTurns(
   batches: readonly (() => void)[],
   opsPerBatch: number,
   rounds: number,
-  repeats: number,
+  repeats: number | readonly number[],
   warmups = 300,
 ): number[] {
   for (let warm = 0; warm < warmups; warm++) for (const batch of batches) batch();
   const times: number[][] = batches.map(() => []);
+  const counts = batches.map((_, i) => (typeof repeats === 'number' ? repeats : repeats[i]!));
   for (let round = 0; round < rounds; round++) {
     batches.forEach((batch, i) => {
+      const count = counts[i]!;
       const started = process.hrtime.bigint();
-      for (let repeat = 0; repeat < repeats; repeat++) batch();
-      times[i]!.push(Number(process.hrtime.bigint() - started) / (repeats * opsPerBatch));
+      for (let repeat = 0; repeat < count; repeat++) batch();
+      times[i]!.push(Number(process.hrtime.bigint() - started) / (count * opsPerBatch));
     });
   }
   return times.map((series) => series.sort((a, b) => a - b)[Math.floor(series.length / 2)]!);
