@@ -9,11 +9,12 @@
  *
  * Each variant's server runs in a child process (bench/http-server.ts), so
  * client CPU is not mixed into server time; the servers run side by side
- * and are driven in turns, one interval each, the order rotating every
- * interval, so drift in the machine's load is spread over all of them.
- * Reports requests/s (median over the measured intervals), p99 latency,
- * server CPU per request (the child's cpuUsage over the measured intervals)
- * and heap after GC after every interval.
+ * and are driven in turns, one short interval each (about 0.15 s), the order
+ * rotating every round, so bursts of load on the machine fall on all of them
+ * alike. Reports requests/s (median over the measured intervals), p99
+ * latency, server CPU per request (the child's cpuUsage over the measured
+ * intervals), and, in an untimed phase after them, heap after GC every
+ * `perHeapSample` requests.
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -26,7 +27,7 @@ import { benchExecArgv } from './fresh.js';
 
 export interface HttpRun {
   mode: ServiceMode;
-  /** Heap after GC (MB) after each interval, the first being the warm-up. */
+  /** Heap after GC (MB) after the timed intervals, then after every `perHeapSample` further requests. */
   heapMb: number[];
   /** Requests per second of each measured interval. */
   rates: number[];
@@ -42,7 +43,8 @@ export interface HttpRun {
 export interface HttpResult {
   scenario: ScenarioResult;
   runs: HttpRun[];
-  perInterval: number;
+  /** Requests per variant between two heap samples. */
+  perHeapSample: number;
 }
 
 /** Rows in table order; the WeakMap floor is the row the others are compared to. */
@@ -150,12 +152,32 @@ function load(server: Server, amount: number): Promise<autocannon.Result> & auto
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+/**
+ * A variant's requests/s relative to the floor's: the median, over rounds, of
+ * the two rates measured in the same round (less than a second apart), so a
+ * burst of load on the machine that spans a round slows both sides of its
+ * ratio rather than one side of the medians' ratio.
+ */
+const pairedRatio = (rates: number[], floorRates: number[]) => median(rates.map((rate, round) => rate / floorRates[round]!));
+
 export async function httpScenario(): Promise<HttpResult | undefined> {
   const title = 'HTTP: a service object per request (server in a child process, autocannon on loopback)';
   if (!selected(title)) return undefined;
-  const intervals = quick ? 1 : 6;
-  const perInterval = quick ? 2_000 : 10_000;
-  progress(`${title}: ${intervals} x ${perInterval.toLocaleString('en-US')} requests after a warm-up, per variant, variants in turns`);
+  // Short intervals, many rounds: six rounds of 10,000 requests (0.5 s each) let a burst of load fall on one
+  // variant and not the next, and @cached's ratio to the floor read 0.69x-1.02x in full runs of the same code.
+  const intervals = quick ? 1 : 36;
+  const perInterval = quick ? 2_000 : 2_000;
+  const warmUp = quick ? 2_000 : 10_000;
+  // The heap is sampled in a phase of its own, after the timed one: a sample's forced full GCs (four in a row)
+  // shrink the heap and the WeakMaps' tables, and the requests after them paid for regrowing them (with samples
+  // between timed intervals, every variant's server CPU per request rose, @cached's more than the floor's:
+  // 0.83x-0.94x the floor's requests/s that way, 0.96x-1.00x without). A service never forces a GC.
+  const heapSamples = quick ? 1 : 5;
+  const perHeapSample = quick ? 2_000 : 10_000;
+  progress(
+    `${title}: ${intervals} x ${perInterval.toLocaleString('en-US')} requests after a warm-up, per variant, variants in turns; ` +
+      `then heap after GC every ${perHeapSample.toLocaleString('en-US')} requests`,
+  );
   const starting = await Promise.allSettled(httpModes.map(startServer));
   const servers = starting.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = starting.find((result) => result.status === 'rejected');
@@ -176,15 +198,17 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
     naiveInstancesHeld: 0,
   }));
   const cpuUs = runs.map(() => 0);
+  const checked = (run: HttpRun, result: autocannon.Result) => {
+    run.errors += result.errors + result.timeouts;
+    run.non2xx += result.non2xx;
+  };
   try {
     await checkAnswers(servers);
-    for (let interval = 0; interval <= intervals; interval++) {
+    for (const [index, server] of servers.entries()) checked(runs[index]!, await load(server, warmUp));
+    for (let interval = 0; interval < intervals; interval++) {
       for (let turn = 0; turn < servers.length; turn++) {
         const index = (turn + interval) % servers.length; // rotate: no variant always follows the same one
         const [server, run] = [servers[index]!, runs[index]!];
-        // Untimed requests first: the forced GCs of the last heap sample leave a shrunk heap and background
-        // sweeping behind, which would otherwise land in this interval's time and CPU (about 2x per request).
-        if (interval > 0) await load(server, Math.round(perInterval / 4));
         const cpuBefore = await server.ask<NodeJS.CpuUsage>('cpu');
         const started = performance.now();
         let lastResponse = started;
@@ -197,14 +221,20 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
         const result = await job;
         const seconds = (lastResponse - started) / 1000;
         const cpuAfter = await server.ask<NodeJS.CpuUsage>('cpu');
-        run.heapMb.push(await server.ask<number>('heap'));
-        run.errors += result.errors + result.timeouts;
-        run.non2xx += result.non2xx;
-        if (interval === 0) continue; // the warm-up: heap sampled, nothing else counted
+        checked(run, result);
         run.rates.push(result.requests.total / seconds);
         run.requests += result.requests.total;
         run.p99Ms = Math.max(run.p99Ms, result.latency.p99);
         cpuUs[index]! += cpuAfter.user - cpuBefore.user + (cpuAfter.system - cpuBefore.system);
+      }
+    }
+    // Heap after GC, then after every perHeapSample further requests (untimed).
+    for (const [index, server] of servers.entries()) {
+      const run = runs[index]!;
+      run.heapMb.push(await server.ask<number>('heap'));
+      for (let sample = 0; sample < heapSamples; sample++) {
+        checked(run, await load(server, perHeapSample));
+        run.heapMb.push(await server.ask<number>('heap'));
       }
     }
     for (const [index, run] of runs.entries()) {
@@ -229,7 +259,7 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
   const rows: Row[] = runs.map((run) => ({
     name: httpLabels[run.mode],
     nsPerOp: run.requestsPerSecond,
-    ratio: run.requestsPerSecond / floor.requestsPerSecond,
+    ratio: pairedRatio(run.rates, floor.rates),
     floor: run === floor,
     extra: [
       `range ${Math.round(Math.min(...run.rates))}–${Math.round(Math.max(...run.rates))} requests/s`,
@@ -237,8 +267,8 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
       `server CPU ${run.cpuUsPerRequest.toFixed(0)} µs/request`,
       `heap after GC ${run.heapMb.map((mb) => mb.toFixed(1)).join(' → ')} MB (growth ${(run.heapMb.at(-1)! - run.heapMb[0]!).toFixed(1)} MB)`,
       ...(run.mode === 'naive' ? [`holds ${run.naiveInstancesHeld.toLocaleString('en-US')} instances`] : []),
-      ...(run.mode === 'request' || run.mode === 'context' ? [`${(run.requestsPerSecond / none.requestsPerSecond).toFixed(2)}x no cache`] : []),
-      ...(run.mode === 'request' ? [`${(run.requestsPerSecond / context.requestsPerSecond).toFixed(2)}x its floor`] : []),
+      ...(run.mode === 'request' || run.mode === 'context' ? [`${pairedRatio(run.rates, none.rates).toFixed(2)}x no cache`] : []),
+      ...(run.mode === 'request' ? [`${pairedRatio(run.rates, context.rates).toFixed(2)}x its floor`] : []),
     ].join('; '),
   }));
   return {
@@ -247,10 +277,10 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
       unit: 'requests per second',
       rows,
       target:
-        `lru-memo @cached >= 0.95x the floor's requests/s; scope 'request' >= 0.95x no cache, shown beside its own floor (each variant: median over ${intervals} intervals of ${perInterval.toLocaleString('en-US')} requests, variants in turns); ` +
-        `heap after GC sampled after every interval, then ${Math.round(perInterval / 4).toLocaleString('en-US')} untimed requests so that the forced GCs' aftermath is not timed: @cached and the floor stay flat, the naive memoizer grows with every request (its instances are never collected)`,
+        `lru-memo @cached >= 0.95x the floor's requests/s; scope 'request' >= 0.95x no cache, shown beside its own floor (each variant: median over ${intervals} intervals of ${perInterval.toLocaleString('en-US')} requests after ${warmUp.toLocaleString('en-US')} untimed, variants in turns; ratios: the median of the ${intervals} rounds' own ratios); ` +
+        `then, untimed (a sample forces full GCs), heap after GC, then after every ${perHeapSample.toLocaleString('en-US')} further requests: @cached and the floor stay flat, the naive memoizer grows with every request (its instances are never collected)`,
     },
     runs,
-    perInterval,
+    perHeapSample,
   };
 }

@@ -129,7 +129,10 @@ async function main(): Promise<void> {
         points: run.heapMb.map((mb) => mb - run.heapMb[0]!),
         color: colors[run.mode],
       }));
-      writeFileSync(new URL(`../${file}`, import.meta.url), lineChart('Heap after GC above warm-up (MB), per 10,000 requests', series, http.perInterval));
+      writeFileSync(
+        new URL(`../${file}`, import.meta.url),
+        lineChart(`Heap after GC above warm-up (MB), per ${http.perHeapSample.toLocaleString('en-US')} requests`, series, http.perHeapSample),
+      );
       charts.set(http.scenario, file);
     }
   }
