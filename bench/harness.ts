@@ -91,9 +91,9 @@ const TURN_MS = quick ? 1 : 3;
  * per contender, three rounds in turns, medians), a burst landed on one
  * contender and not on the other, and the bounded table's ratio read 1.04x
  * to 1.56x in full runs of the same code. Interleaved every few
- * milliseconds, every contender sees the same bursts and the medians'
- * ratios repeat to within a few percent (six processes of the three-argument
- * table: 1.36x-1.42x; the bounded table: 1.23x-1.26x).
+ * milliseconds, every contender sees the same bursts: twelve processes of
+ * the bounded table read 1.24x-1.31x but one (1.48x), five of the
+ * three-argument table 1.11x-1.31x.
  */
 export async function nsPerOpInTurns(batches: readonly (() => void)[], opsPerBatch: number): Promise<number[]> {
   for (let warm = 0; warm < (quick ? 20 : 200); warm++) for (const batch of batches) batch();
