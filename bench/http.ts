@@ -7,9 +7,10 @@
  * functions uncached in a bare AsyncLocalStorage context: the price of a
  * request context on Node 20, which turns on promise hooks).
  *
- * Each variant's server runs in a child process (bench/http-server.ts), so
- * client CPU is not mixed into server time; the servers run side by side
- * and are driven in turns, one short interval each (about 0.15 s), the order
+ * Each variant's server runs in child processes (bench/http-server.ts, two
+ * per variant, rounds alternating between them), so client CPU is not mixed
+ * into server time; the servers run side by side
+ * and are driven in turns, one short interval each (about 0.1 s), the order
  * rotating every round, so bursts of load on the machine fall on all of them
  * alike. Reports requests/s (median over the measured intervals), p99
  * latency, server CPU per request (the child's cpuUsage over the measured
@@ -118,7 +119,7 @@ const paths = ['/quote?sku=widget&region=eu', '/quote?sku=gadget&region=us', '/q
  * bodies the uncached service gives. Prices depend on the request's instance,
  * so a variant that shared results across instances would differ.
  */
-async function checkAnswers(servers: Server[]): Promise<void> {
+async function checkAnswers(servers: Server[], modes: readonly ServiceMode[]): Promise<void> {
   const bodies = await Promise.all(
     servers.map(async (server) => {
       const got: string[] = [];
@@ -130,11 +131,11 @@ async function checkAnswers(servers: Server[]): Promise<void> {
       return got;
     }),
   );
-  const expected = bodies[httpModes.indexOf('none')]!;
+  const expected = bodies[modes.indexOf('none')]!;
   if (new Set(expected).size <= paths.length) throw new Error('bench: HTTP answers do not depend on the instance: the check would see nothing');
   for (const [index, got] of bodies.entries()) {
     const wrong = got.findIndex((body, i) => body !== expected[i]);
-    if (wrong !== -1) throw new Error(`bench: HTTP ${httpModes[index]} answered ${got[wrong]} to request ${wrong}; expected ${expected[wrong]}`);
+    if (wrong !== -1) throw new Error(`bench: HTTP ${modes[index]} answered ${got[wrong]} to request ${wrong}; expected ${expected[wrong]}`);
   }
 }
 
@@ -178,13 +179,21 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
     `${title}: ${intervals} x ${perInterval.toLocaleString('en-US')} requests after a warm-up, per variant, variants in turns; ` +
       `then heap after GC every ${perHeapSample.toLocaleString('en-US')} requests`,
   );
-  const starting = await Promise.allSettled(httpModes.map(startServer));
-  const servers = starting.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  // Each variant runs in `processes` server processes, the rounds alternating between them: V8's heap decisions
+  // (which allocation sites it pretenures, for one) differ between processes of the same code, and moved
+  // @cached's CPU per request by about 1.5x between processes of an in-process micro-benchmark of this service;
+  // with one process per variant, that process's luck decided the variant's figure.
+  const processes = quick ? 1 : 2;
+  const modes = httpModes.flatMap((mode) => Array.from({ length: processes }, () => mode));
+  const starting = await Promise.allSettled(modes.map(startServer));
+  const started = starting.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = starting.find((result) => result.status === 'rejected');
   if (failed !== undefined) {
-    await Promise.all(servers.map((server) => server.stop()));
+    await Promise.all(started.map((server) => server.stop()));
     throw failed.reason;
   }
+  /** servers[variant][process] */
+  const servers = httpModes.map((_, index) => started.slice(index * processes, (index + 1) * processes));
   const runs: HttpRun[] = httpModes.map((mode) => ({
     mode,
     heapMb: [],
@@ -203,12 +212,12 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
     run.non2xx += result.non2xx;
   };
   try {
-    await checkAnswers(servers);
-    for (const [index, server] of servers.entries()) checked(runs[index]!, await load(server, warmUp));
+    await checkAnswers(started, modes);
+    for (const [index, server] of started.entries()) checked(runs[Math.floor(index / processes)]!, await load(server, warmUp));
     for (let interval = 0; interval < intervals; interval++) {
       for (let turn = 0; turn < servers.length; turn++) {
         const index = (turn + interval) % servers.length; // rotate: no variant always follows the same one
-        const [server, run] = [servers[index]!, runs[index]!];
+        const [server, run] = [servers[index]![interval % processes]!, runs[index]!];
         const cpuBefore = await server.ask<NodeJS.CpuUsage>('cpu');
         const started = performance.now();
         let lastResponse = started;
@@ -228,26 +237,26 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
         cpuUs[index]! += cpuAfter.user - cpuBefore.user + (cpuAfter.system - cpuBefore.system);
       }
     }
-    // Heap after GC, then after every perHeapSample further requests (untimed).
-    for (const [index, server] of servers.entries()) {
+    // Heap after GC, then after every perHeapSample further requests (untimed), in each variant's first process.
+    for (const [index, [server]] of servers.entries()) {
       const run = runs[index]!;
-      run.heapMb.push(await server.ask<number>('heap'));
+      run.heapMb.push(await server!.ask<number>('heap'));
       for (let sample = 0; sample < heapSamples; sample++) {
-        checked(run, await load(server, perHeapSample));
-        run.heapMb.push(await server.ask<number>('heap'));
+        checked(run, await load(server!, perHeapSample));
+        run.heapMb.push(await server!.ask<number>('heap'));
       }
     }
     for (const [index, run] of runs.entries()) {
       if (run.errors + run.non2xx > 0) throw new Error(`bench: HTTP ${run.mode}: ${run.errors} errors, ${run.non2xx} non-2xx`);
       run.requestsPerSecond = Math.round(median(run.rates));
       run.cpuUsPerRequest = cpuUs[index]! / run.requests;
-      run.naiveInstancesHeld = await servers[index]!.ask<number>('held');
+      for (const server of servers[index]!) run.naiveInstancesHeld += await server.ask<number>('held');
       progress(
         `  ${run.mode}: ${run.requestsPerSecond} req/s, p99 ${run.p99Ms} ms, ${run.cpuUsPerRequest.toFixed(0)} µs server CPU/request, heap growth ${(run.heapMb.at(-1)! - run.heapMb[0]!).toFixed(1)} MB`,
       );
     }
   } finally {
-    await Promise.all(servers.map((server) => server.stop()));
+    await Promise.all(started.map((server) => server.stop()));
   }
   const naive = runs.find((run) => run.mode === 'naive')!;
   if (naive.naiveInstancesHeld < naive.requests) {
@@ -277,8 +286,8 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
       unit: 'requests per second',
       rows,
       target:
-        `lru-memo @cached >= 0.95x the floor's requests/s; scope 'request' >= 0.95x no cache, shown beside its own floor (each variant: median over ${intervals} intervals of ${perInterval.toLocaleString('en-US')} requests after ${warmUp.toLocaleString('en-US')} untimed, variants in turns; ratios: the median of the ${intervals} rounds' own ratios); ` +
-        `then, untimed (a sample forces full GCs), heap after GC, then after every ${perHeapSample.toLocaleString('en-US')} further requests: @cached and the floor stay flat, the naive memoizer grows with every request (its instances are never collected)`,
+        `lru-memo @cached >= 0.95x the floor's requests/s; scope 'request' >= 0.95x no cache, shown beside its own floor (each variant: ${processes} server processes, median over ${intervals} intervals of ${perInterval.toLocaleString('en-US')} requests, the processes taking rounds in turns, after ${warmUp.toLocaleString('en-US')} untimed requests each, variants in turns; ratios: the median of the ${intervals} rounds' own ratios); ` +
+        `then, untimed (a sample forces full GCs), heap after GC in each variant's first process, then after every ${perHeapSample.toLocaleString('en-US')} further requests: @cached and the floor stay flat, the naive memoizer grows with every request (its instances are never collected)`,
     },
     runs,
     perHeapSample,
