@@ -286,7 +286,7 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
       unit: 'requests per second',
       rows,
       target:
-        `lru-memo @cached >= 0.95x the floor's requests/s; scope 'request' >= 0.95x no cache, shown beside its own floor (each variant: ${processes} server processes, median over ${intervals} intervals of ${perInterval.toLocaleString('en-US')} requests, the processes taking rounds in turns, after ${warmUp.toLocaleString('en-US')} untimed requests each, variants in turns; ratios: the median of the ${intervals} rounds' own ratios); ` +
+        `lru-memo @cached >= 0.95x the floor's requests/s; scope 'request' >= 0.95x no cache, shown beside its own floor (each variant: ${processes} server process${processes === 1 ? '' : 'es'}, median over ${intervals} intervals of ${perInterval.toLocaleString('en-US')} requests, the processes taking rounds in turns, after ${warmUp.toLocaleString('en-US')} untimed requests each, variants in turns; ratios: the median of the ${intervals} rounds' own ratios); ` +
         `then, untimed (a sample forces full GCs), heap after GC in each variant's first process, then after every ${perHeapSample.toLocaleString('en-US')} further requests: @cached and the floor stay flat, the naive memoizer grows with every request (its instances are never collected)`,
     },
     runs,
