@@ -344,9 +344,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     if (!knownAbsent && findLeaf(this.roots[count], keys, depth) !== undefined) return;
     // Take the slot before walking: evicting may prune the very nodes we would use.
     const slot = this.takeSlot();
-    const root = (this.roots[count] ??= new TrieNode(undefined, undefined));
-    if (count === 1) this.root1 = root;
-    else if (count === 3) this.root3 = root;
+    const root = this.rootOf(count);
     const owner = ownerFor(root, keys, depth);
     const firstObject = firstObjectKey(keys, depth);
     const anchor = firstObject < 0 ? undefined : anchorOf(owner, depth, firstObject);
@@ -359,7 +357,7 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
     if (this.maxSize === 0) return;
     if (!knownAbsent && this.root1 !== undefined && childOf(this.root1, a) !== undefined) return;
     const slot = this.takeSlot(); // eviction never removes a root
-    const root = (this.root1 ??= this.roots[1] ??= new TrieNode(undefined, undefined));
+    const root = this.rootOf(1);
     this.place(slot, root, a, value, isObjectLike(a) ? root : undefined, undefined);
   }
 
@@ -370,11 +368,23 @@ export class Cache implements BudgetedCache, SlotOwner, PendingHolder {
    */
   adopt(keys: ArrayLike<unknown>, count: number, value: unknown, expires: number): void {
     const slot = this.takeSlot();
-    const root = (this.roots[count] ??= new TrieNode(undefined, undefined));
-    if (count === 1) this.root1 = root;
-    else if (count === 3) this.root3 = root;
-    this.place(slot, ownerFor(root, keys, depthOf(count)), keys[depthOf(count) - 1], value, undefined, expires);
+    this.place(slot, ownerFor(this.rootOf(count), keys, depthOf(count)), keys[depthOf(count) - 1], value, undefined, expires);
     if (count === 0) this.zeroSlot = slot;
+  }
+
+  /**
+   * The trie root for `count` keys, created on first use. The only place a
+   * root is made, so the hit paths' fields (`root1`, `root3`) always match
+   * `roots` (roots are never pruned; `clear` resets them all together).
+   */
+  private rootOf(count: number): TrieNode {
+    let root = this.roots[count];
+    if (root === undefined) {
+      root = this.roots[count] = new TrieNode(undefined, undefined);
+      if (count === 1) this.root1 = root;
+      else if (count === 3) this.root3 = root;
+    }
+    return root;
   }
 
   // ---- settlement of stored promises ---------------------------------------
