@@ -167,7 +167,7 @@ export async function httpScenario(): Promise<HttpResult | undefined> {
   // Short intervals, many rounds: six rounds of 10,000 requests (0.5 s each) let a burst of load fall on one
   // variant and not the next, and @cached's ratio to the floor read 0.69x-1.02x in full runs of the same code.
   const intervals = quick ? 1 : 36;
-  const perInterval = quick ? 2_000 : 2_000;
+  const perInterval = 2_000;
   const warmUp = quick ? 2_000 : 10_000;
   // The heap is sampled in a phase of its own, after the timed one: a sample's forced full GCs (four in a row)
   // shrink the heap and the WeakMaps' tables, and the requests after them paid for regrowing them (with samples
