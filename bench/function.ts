@@ -13,6 +13,7 @@ import {
   compileBatch,
   nsPerOpInTurns,
   progress,
+  rowsInTurns,
   selected,
   verify,
   withRatios,
@@ -63,12 +64,7 @@ async function allHits<F extends (...args: never[]) => number>(
     verify(contender.name, runs, argLists.length, 'body runs after two passes (all hits expected)');
     batches.push(compileBatch(f, argLists, body.length));
   }
-  const medians = await nsPerOpInTurns(batches, argLists.length);
-  const rows = contenders.map((contender, i) => {
-    progress(`  ${contender.name}: ${medians[i]!.toFixed(1)} ns/op`);
-    return { name: contender.name, nsPerOp: medians[i]!, floor: contender.floor ?? false, note: contender.note };
-  });
-  return { title, unit: 'ns per call (all hits)', rows: withRatios(rows), target };
+  return { title, unit: 'ns per call (all hits)', rows: await rowsInTurns(contenders, batches, argLists.length), target };
 }
 
 export async function functionScenarios(): Promise<ScenarioResult[]> {

@@ -179,6 +179,23 @@ export function compileCalls(target: unknown, call: string, argLists: readonly u
   return new Function('x', 'lists', 'consume', source)(target, argLists, consume) as () => void;
 }
 
+/**
+ * Times each contender's batch in turns (`nsPerOpInTurns`) and returns the
+ * table's rows, ratios included, printing each contender's time.
+ */
+export async function rowsInTurns(
+  contenders: readonly { name: string; floor?: boolean; note?: string }[],
+  batches: readonly (() => void)[],
+  opsPerBatch: number,
+): Promise<Row[]> {
+  const medians = await nsPerOpInTurns(batches, opsPerBatch);
+  const rows = contenders.map((contender, i) => {
+    progress(`  ${contender.name}: ${medians[i]!.toFixed(1)} ns/op`);
+    return { name: contender.name, nsPerOp: medians[i]!, floor: contender.floor ?? false, note: contender.note };
+  });
+  return withRatios(rows);
+}
+
 export function withRatios(rows: Omit<Row, 'ratio'>[]): Row[] {
   const floor = rows.find((row) => row.floor) ?? rows[0]!;
   return rows.map((row) => ({ ...row, ratio: row.nsPerOp / floor.nsPerOp }));

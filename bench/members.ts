@@ -16,7 +16,7 @@ import memoizeMethods from 'memoizee/methods.js';
 import { pMemoizeDecorator } from 'p-memoize';
 import { Memoize as TsMemoize } from 'typescript-memoize';
 import { cached } from '../src/index.js';
-import { compileCalls, nsPerOpInTurns, progress, selected, withRatios, type ScenarioResult } from './harness.js';
+import { compileCalls, progress, rowsInTurns, selected, type ScenarioResult } from './harness.js';
 import { randomKeys } from './workloads.js';
 
 // A legacy decorator may return a replacement descriptor, or nothing.
@@ -229,12 +229,12 @@ async function memberScenario(
     const call = kind === 'm' ? 'x.m(a[0])' : kind === 'value' ? 'x.value' : 'x.load(a[0])';
     timed.push({ contender, batch: compileCalls(a, call, keys.map((n) => [n])) });
   }
-  const medians = await nsPerOpInTurns(timed.map(({ batch }) => batch), keys.length);
-  const rows = timed.map(({ contender }, i) => {
-    progress(`  ${contender.name}: ${medians[i]!.toFixed(1)} ns/op`);
-    return { name: contender.name, nsPerOp: medians[i]!, floor: contender.floor ?? false };
-  });
-  return { title, unit: 'ns per call (all hits)', rows: withRatios(rows), target };
+  const rows = await rowsInTurns(
+    timed.map(({ contender }) => contender),
+    timed.map(({ batch }) => batch),
+    keys.length,
+  );
+  return { title, unit: 'ns per call (all hits)', rows, target };
 }
 
 /** Static methods: one cache per class; the floor is a Map keyed by argument. */
@@ -293,15 +293,10 @@ async function staticScenario(keys: number[]): Promise<ScenarioResult | undefine
     if (counter.runs !== keys.length) throw new Error(`bench: ${contender.name} ran ${counter.runs} times for ${keys.length} keys`);
     batches.push(compileCalls(Class, 'x.s(a[0])', keys.map((n) => [n])));
   }
-  const medians = await nsPerOpInTurns(batches, keys.length);
-  const rows = contenders.map((contender, i) => {
-    progress(`  ${contender.name}: ${medians[i]!.toFixed(1)} ns/op`);
-    return { name: contender.name, nsPerOp: medians[i]!, floor: contender.floor ?? false };
-  });
   return {
     title,
     unit: 'ns per call (all hits)',
-    rows: withRatios(rows),
+    rows: await rowsInTurns(contenders, batches, keys.length),
     target: 'faster than every peer (lodash-decorators @Memoize() does not cache statics: left out)',
   };
 }
