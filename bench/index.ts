@@ -4,7 +4,7 @@
  * `npm run bench -- --quick`: every scenario briefly, answers checked, nothing
  * written (CI runs this; it never asserts timings).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { functionScenarios } from './function.js';
 import { planTitles, progress, quick, sinkValue, workerScenario, type ScenarioResult } from './harness.js';
@@ -141,7 +141,10 @@ async function main(): Promise<void> {
   if (!writing) {
     progress(`quick run done: ${results.length} scenarios, every contender's answers checked (checksum ${sinkValue()})`);
   } else {
-    writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `${header}\n${body}`);
+    // The instruction counts (npm run bench:instructions) are a section of their own: kept as they are.
+    const path = new URL('../BENCHMARKS.md', import.meta.url);
+    const kept = existsSync(path) ? /\n## Instructions per operation\n[\s\S]*<!-- instructions:end -->\n?/.exec(readFileSync(path, 'utf8')) : null;
+    writeFileSync(path, `${header}\n${body}${kept === null ? '' : `\n${kept[0]}`}`);
     progress('wrote BENCHMARKS.md');
   }
 }
