@@ -6,6 +6,9 @@ const builtFor = new Map(
     ['src/request/index.ts', 'dist/request.js'],
     ['src/shared/index.ts', 'dist/shared.js'],
     ['src/redis/index.ts', 'dist/redis.js'],
+    ['src/grace/index.ts', 'dist/grace.js'],
+    ['src/policies/index.ts', 'dist/policies.js'],
+    ['src/events/index.ts', 'dist/events.js'],
   ].map(([source, built]) => [new URL(source, root).href, new URL(built, root).href]),
 );
 

@@ -13,6 +13,7 @@
  */
 import { createClient } from 'redis';
 import { lruCache } from '../src/index.js';
+import '../src/grace/index.js';
 import { sharedStats, sharedTier } from '../src/shared/index.js';
 import { redisBus, redisStore } from '../src/redis/index.js';
 import { RedisServer, findRedisServer } from '../scripts/redis-server.js';

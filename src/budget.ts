@@ -1,134 +1,166 @@
 /**
- * A budget: one bound over many caches (CPython issue 102618's missing piece).
+ * A budget: one bound over many caches (CPython issue 102618's missing piece),
+ * a part a cache's table joins when its group has one (table.ts).
  *
  * Caches opt in with the `budget` option; the budget keeps one recency list
- * over every entry of every attached cache (per-instance caches included) and,
- * when full, evicts the globally least recently used entry from whichever
- * cache holds it.
+ * over every entry of every attached table (per-instance caches included)
+ * and, when full, evicts the globally least recently used entry from
+ * whichever table holds it.
  *
- * It never holds a cache, an instance or an argument: each attached cache is a
- * {@link Membership} (a WeakRef to the cache and slot numbers), and a
- * FinalizationRegistry gives a collected cache's slots back.
+ * It never holds a cache, an instance or an argument: each attached table is
+ * a {@link Membership} (a WeakRef to the table and slot numbers), and a
+ * FinalizationRegistry gives a collected table's slots back. Only code that
+ * imports `createBudget` contains this module: the core knows it by its type.
  */
-import { flushEvictions } from './observe.js';
 import { BUDGET_BRAND } from './brands.js';
+import { flushEvents } from './notify.js';
 import { readOptions, readPositiveInteger } from './read.js';
 import { RecencyList, type SlotOwner } from './store.js';
 import type { Budget, CacheInfo } from './types.js';
 
-/** What the budget needs from an attached cache. */
-export interface BudgetedCache {
-  readonly hits: number;
-  readonly misses: number;
+/** What the budget needs from an attached table. */
+export interface BudgetedTable {
+  /** The group (the cached function) it belongs to. */
+  readonly group: object;
+  /** Its cache's counters. */
+  readonly owner: { readonly hitCount: number; readonly misses: number };
   /** Entries it dropped to make room (its own bound or the budget's). */
   readonly evictions: number;
   /** Entries held now, after dropping expired ones (which leave the budget too). */
-  readonly size: number;
+  readonly entries: number;
   /** Drops the entry in `slot` because the budget needs the room. */
   evictForBudget(slot: number): void;
-  clear(): void;
+  /** Drops every entry and resets its cache's counters. */
+  reset(): void;
 }
 
-/** One attached cache, as the budget sees it. */
+/** One attached table, as the budget sees it, and the table's handle on the budget. */
 export class Membership {
-  /** The budget slot of each of the cache's slots. */
-  readonly budgetSlotOf: number[] = [];
+  /** The budget slot of each of the table's slots. */
+  private readonly budgetSlotOf: number[] = [];
   constructor(
-    readonly cache: WeakRef<BudgetedCache>,
+    readonly table: WeakRef<BudgetedTable>,
     readonly budget: BudgetImpl,
   ) {}
+
+  /** A new entry in the table's `slot` counts against the budget, which may evict globally to make room. */
+  admit(slot: number): void {
+    this.budgetSlotOf[slot] = this.budget.admit(this, slot);
+  }
+
+  /** A hit on the table's `slot`: most recent across the whole budget. */
+  touch(slot: number): void {
+    this.budget.touch(this.budgetSlotOf[slot]!);
+  }
+
+  /** The table dropped its `slot` on its own (eviction, expiry, invalidation, clear). */
+  leave(slot: number): void {
+    const budgetSlot = this.budgetSlotOf[slot];
+    if (budgetSlot !== undefined) this.budget.leave(this, slot, budgetSlot);
+  }
+
+  /** Every budget slot this table still holds (its table was collected). */
+  leaveAll(): void {
+    for (const [slot, budgetSlot] of this.budgetSlotOf.entries()) {
+      if (budgetSlot !== undefined) this.budget.leave(this, slot, budgetSlot);
+    }
+  }
 }
 
 /**
- * One registry for every budget's caches, for the life of the process (see
- * cache.ts: on Node 20, a registry collected with cleanups pending stops all
- * of them). A collected cache's entries leave its budget.
+ * One registry for every budget's tables, for the life of the process (on
+ * Node 20, a registry collected with cleanups pending stops all of them): a
+ * collected table's entries leave its budget.
  */
-const collectedCaches = new FinalizationRegistry<Membership>((gone) => gone.budget.dropMember(gone));
+const collectedTables = /* @__PURE__ */ new FinalizationRegistry<Membership>((gone) => gone.budget.dropMember(gone));
 
 export class BudgetImpl implements Budget, SlotOwner {
-  readonly [BUDGET_BRAND] = true;
+  /** One recency list over every attached table's entries. */
   private readonly list: RecencyList;
-  /** Per budget slot: the membership it belongs to and the cache's slot. */
+  /** Per budget slot: the membership it belongs to and the table's slot. */
   private readonly owners: (Membership | undefined)[] = [];
-  private readonly cacheSlots: number[] = [];
+  private readonly tableSlots: number[] = [];
   private readonly members = new Set<Membership>();
 
   constructor(readonly maxSize: number) {
     this.list = new RecencyList(maxSize, this);
+    // Set here, not as a computed class field: a bundle that never makes a budget can drop this class.
+    (this as unknown as Record<symbol, boolean>)[BUDGET_BRAND] = true;
   }
 
-  /** Attaches a cache; it is let go when the cache is collected. */
-  join(cache: BudgetedCache): Membership {
-    const membership = new Membership(new WeakRef(cache), this);
+  /** Attaches a table; it is let go when the table is collected. */
+  join(table: BudgetedTable): Membership {
+    const membership = new Membership(new WeakRef(table), this);
     this.members.add(membership);
-    collectedCaches.register(cache, membership);
+    collectedTables.register(table, membership);
     return membership;
   }
 
-  /** Counts a new entry (the cache's `slot`), evicting globally if full. */
-  admit(membership: Membership, slot: number): void {
+  /** Counts a new entry of `membership`'s table, evicting globally if full: its budget slot. */
+  admit(membership: Membership, slot: number): number {
     const budgetSlot = this.list.allocate();
     this.owners[budgetSlot] = membership;
-    this.cacheSlots[budgetSlot] = slot;
-    membership.budgetSlotOf[slot] = budgetSlot;
+    this.tableSlots[budgetSlot] = slot;
+    return budgetSlot;
   }
 
-  /** A hit on the cache's `slot`: most recent across the whole budget. */
-  touch(membership: Membership, slot: number): void {
-    this.list.touch(membership.budgetSlotOf[slot]!);
-  }
-
-  /** The cache dropped its `slot` on its own (eviction, expiry, invalidation, clear). */
-  leave(membership: Membership, slot: number): void {
-    const budgetSlot = membership.budgetSlotOf[slot]!;
-    if (this.owners[budgetSlot] !== membership || this.cacheSlots[budgetSlot] !== slot) return;
+  /** The table dropped its `slot`, held in `budgetSlot`, on its own. */
+  leave(membership: Membership, slot: number, budgetSlot: number): void {
+    if (this.owners[budgetSlot] !== membership || this.tableSlots[budgetSlot] !== slot) return;
     this.owners[budgetSlot] = undefined;
     this.list.release(budgetSlot);
+  }
+
+  /** A hit on an entry held in `budgetSlot`: most recent across the whole budget. */
+  touch(budgetSlot: number): void {
+    this.list.touch(budgetSlot);
   }
 
   info(): CacheInfo {
     let hits = 0;
     let misses = 0;
     let evictions = 0;
-    for (const membership of this.members) {
-      const cache = membership.cache.deref();
-      if (cache === undefined) continue;
-      hits += cache.hits;
-      misses += cache.misses;
-      evictions += cache.evictions;
-      void cache.size; // sweeps expired entries, which also leave the budget
+    for (const table of this.tables()) {
+      hits += table.owner.hitCount;
+      misses += table.owner.misses;
+      evictions += table.evictions;
+      void table.entries; // sweeps expired entries, which also leave the budget
     }
-    flushEvictions();
+    flushEvents();
     return Object.freeze({ hits, misses, maxSize: this.maxSize, currSize: this.list.size, evictions });
   }
 
   clear(): void {
-    for (const membership of this.members) membership.cache.deref()?.clear();
-    flushEvictions();
+    for (const table of this.tables()) table.reset();
+    flushEvents();
   }
 
-  /** The attached caches still alive (a group reaches its per-receiver caches through them). */
-  *attached(): IterableIterator<BudgetedCache> {
+  /** The attached tables still alive. */
+  private tables(): BudgetedTable[] {
+    const alive: BudgetedTable[] = [];
     for (const membership of this.members) {
-      const cache = membership.cache.deref();
-      if (cache !== undefined) yield cache;
+      const table = membership.table.deref();
+      if (table !== undefined) alive.push(table);
     }
+    return alive;
   }
 
-  /** The list needs room: the least recently used entry leaves its cache. */
+  /** The attached tables of one group (how a group reaches its receivers' caches in a budget). */
+  tablesOf(group: object): BudgetedTable[] {
+    return this.tables().filter((table) => table.group === group);
+  }
+
+  /** The list needs room: the least recently used entry leaves its table. */
   evictSlot(budgetSlot: number): void {
     const membership = this.owners[budgetSlot]!;
-    this.owners[budgetSlot] = undefined; // so the cache's leave() is a no-op
-    membership.cache.deref()?.evictForBudget(this.cacheSlots[budgetSlot]!);
+    this.owners[budgetSlot] = undefined; // so the table's leave() is a no-op
+    membership.table.deref()?.evictForBudget(this.tableSlots[budgetSlot]!);
   }
 
-  /** A cache was collected: its entries leave the budget. */
+  /** A table was collected: its entries leave the budget. */
   dropMember(membership: Membership): void {
     this.members.delete(membership);
-    for (const [slot, budgetSlot] of membership.budgetSlotOf.entries()) {
-      if (budgetSlot !== undefined) this.leave(membership, slot);
-    }
+    membership.leaveAll();
   }
 }
 

@@ -15,7 +15,7 @@ export const CONTEXT_PROVIDER: unique symbol = Symbol.for('lru-memo.request-cont
 
 /**
  * A request's context as the provider makes it. `caches` belongs to the core
- * (scope.ts): the request's records, one per request-scoped function, made at
+ * (group.ts): the request's caches, one per request-scoped function, made at
  * its first call in the request. Kept on the context rather than in a
  * WeakMap keyed by it, so a request costs one Map, not an ephemeron per cached
  * function (whose tables the GC must iterate), and goes with the request.

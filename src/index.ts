@@ -22,8 +22,8 @@ export {
   type MemberName,
   type NamedCache,
 } from './introspect.js';
-export { EVICT_CHANNEL, MISS_CHANNEL, type CacheEvent } from './observe.js';
-export type { AttachedTier, LocalCaches, Tier, TierContext } from './tier.js';
+export { EVICT_CHANNEL, MISS_CHANNEL, type CacheEvent } from './notify.js';
+export type { AttachedTier, LocalCaches, Tier, TierAnswer, TierContext } from './tier.js';
 export type {
   AnyFunction,
   Budget,

@@ -11,10 +11,11 @@
  */
 import { privateMembersOf } from './decorate.js';
 import { describe } from './options.js';
-import type { CacheGroup } from './scope.js';
+import { OUTSIDE, prefixedKeys, type Counters, type Group } from './group.js';
+import { isObjectLike } from './keys.js';
 import type { AttachedTier } from './tier.js';
 import type { AnyFunction, CachedFunction, CacheInfo, OverloadParameters } from './types.js';
-import { flushEvictions } from './observe.js';
+import { flushEvents } from './notify.js';
 import { registeredFunctions } from './registry.js';
 import { TIER, groupOf, infoOf } from './wrap.js';
 
@@ -76,8 +77,8 @@ export function cacheInfo<T extends object>(target: T, member: MemberName<T>): C
 export function cacheInfo(target: unknown, ...member: [PropertyKey?]): CacheInfo {
   if (member.length === 0) return infoOf(requireGroup(target, 'cacheInfo'));
   const group = groupOf(memberFunction(target, member[0], 'cacheInfo'))!;
-  const { hits, misses, currSize, evictions } = group.infoFor(group.targetOf(target));
-  flushEvictions(); // reading currSize drops expired entries
+  const { hits, misses, currSize, evictions } = infoFor(group, group.targetOf(target));
+  flushEvents(); // reading currSize drops expired entries
   return Object.freeze({ hits, misses, maxSize: group.maxSize, currSize, evictions });
 }
 
@@ -104,14 +105,14 @@ export function cacheClear(target: unknown, ...member: [PropertyKey?]): void {
   try {
     clear(target, member);
   } finally {
-    flushEvictions();
+    flushEvents();
   }
 }
 
 function clear(target: unknown, member: [PropertyKey?]): void {
   if (member.length > 0) {
     const group = groupOf(memberFunction(target, member[0], 'cacheClear'))!;
-    group.clearFor(group.targetOf(target));
+    clearFor(group, group.targetOf(target));
     return;
   }
   const own = groupOf(target);
@@ -125,7 +126,7 @@ function clear(target: unknown, member: [PropertyKey?]): void {
       `cacheClear: expected a cached function or an object with cached members, received ${describe(target)}`,
     );
   }
-  for (const group of groups) group.clearFor(group.targetOf(target));
+  for (const group of groups) clearFor(group, group.targetOf(target));
 }
 
 /**
@@ -157,7 +158,7 @@ export function cacheInvalidate(target: object, ...rest: unknown[]): boolean {
   const [keys, count] = group.keysOf(args);
   (fn as { [TIER]?: AttachedTier })[TIER]?.invalidated?.(target, keys, count);
   const removed = group.invalidateFor(group.targetOf(target), keys, count);
-  flushEvictions();
+  flushEvents();
   return removed;
 }
 
@@ -185,12 +186,54 @@ export function cacheContains(target: object, ...rest: unknown[]): boolean {
   const [member, ...args] = rest;
   const group = groupOf(memberFunction(target, member as PropertyKey, 'cacheContains'))!;
   const [keys, count] = group.keysOf(args);
-  const contains = group.containsFor(group.targetOf(target), keys, count);
-  flushEvictions(); // catching up with invalidations may have dropped entries
+  const contains = containsFor(group, group.targetOf(target), keys, count);
+  flushEvents(); // catching up with invalidations may have dropped entries
   return contains;
 }
 
-function requireGroup(target: unknown, caller: string): CacheGroup {
+// ---- one target of a group (group.ts: undefined, an object, a primitive, OUTSIDE) ----------------------
+
+/** Statistics of `target`'s cache (a primitive scope key shares the keyed cache). */
+function infoFor(group: Group, target: unknown): Counters {
+  const cache =
+    target === OUTSIDE
+      ? undefined
+      : target === undefined
+        ? group.unscoped
+        : !isObjectLike(target)
+          ? group.keyed
+          : group.existingReceiverCache(target);
+  if (cache === undefined) return { hits: 0, misses: 0, currSize: 0, evictions: 0 };
+  return { hits: cache.hitCount, misses: cache.misses, currSize: cache.entries(group), evictions: cache.evictions };
+}
+
+/** Whether a call on `target` with these keys would hit now; changes nothing. */
+function containsFor(group: Group, target: unknown, keys: ArrayLike<unknown>, count: number): boolean {
+  if (target === OUTSIDE) return false;
+  if (target === undefined) return group.unscoped.has(group, keys, count);
+  if (!isObjectLike(target)) return group.keyed?.has(group, prefixedKeys(target, keys, count), count + 1) ?? false;
+  return group.existingReceiverCache(target)?.has(group, keys, count) ?? false;
+}
+
+/**
+ * Clears `target`'s cache: its entries and counters (a primitive scope key:
+ * its entries only, as the keyed cache's counters are shared). A call in
+ * flight on it does not store afterwards.
+ */
+function clearFor(group: Group, target: unknown): void {
+  if (target === OUTSIDE) return;
+  if (target === undefined) {
+    group.unscoped.clear(group);
+    return;
+  }
+  if (!isObjectLike(target)) {
+    group.keyed?.table!.deleteFirstKey(target);
+    return;
+  }
+  group.detach(target);
+}
+
+function requireGroup(target: unknown, caller: string): Group {
   const group = groupOf(target);
   if (group === undefined) {
     throw new TypeError(
@@ -245,9 +288,9 @@ function findDescriptor(target: object, member: PropertyKey, caller: string): Pr
  * prototype's (an override does not hide the member it shadows: its cache
  * still answers `super` calls), and `#private` members.
  */
-function cachedMembersOf(target: unknown): CacheGroup[] {
+function cachedMembersOf(target: unknown): Group[] {
   if ((typeof target !== 'object' || target === null) && typeof target !== 'function') return [];
-  const groups = new Set<CacheGroup>();
+  const groups = new Set<Group>();
   for (let o: object | null = target; o !== null; o = Object.getPrototypeOf(o) as object | null) {
     for (const key of Reflect.ownKeys(o)) {
       const descriptor = Object.getOwnPropertyDescriptor(o, key)!;
@@ -297,7 +340,7 @@ export function namedCaches(): NamedCache[] {
   for (const fn of registeredFunctions()) {
     const group = groupOf(fn);
     if (group === undefined) continue;
-    caches.push(Object.freeze({ name: group.observer.name, info: infoOf(group), fn: fn as AnyFunction }));
+    caches.push(Object.freeze({ name: group.name, info: infoOf(group), fn: fn as AnyFunction }));
   }
   return caches;
 }

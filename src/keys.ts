@@ -57,6 +57,9 @@ export class WeakEntry {
 
 export type Leaf = number | WeakEntry;
 
+/** The key list of a zero-argument call (a getter's). */
+export const NO_KEYS: readonly unknown[] = Object.freeze([]);
+
 /** The first `count` keys as an array of their own (a loop: Array.from with a mapper costs a call per key). */
 export function copyKeys(keys: ArrayLike<unknown>, count: number): unknown[] {
   const copy = new Array<unknown>(count);
@@ -139,6 +142,18 @@ export function uncountEntry(node: TrieNode): void {
 export function deleteChild(node: TrieNode, key: unknown): void {
   if (isObjectLike(key)) node.weak?.delete(key);
   else node.delete(key);
+}
+
+/**
+ * The key list of the leaf `leafKey` under `owner`, read back up the trie,
+ * without its first `offset` keys (a keyed cache's scope key); `zero`: the
+ * zero-argument entry, whose list is empty.
+ */
+export function keyListOf(owner: TrieNode, leafKey: unknown, offset: number, zero = false): unknown[] {
+  if (zero) return [];
+  const keys = [leafKey];
+  for (let node = owner; node.parent !== undefined; node = node.parent) keys.unshift(node.keyInParent);
+  return offset === 0 ? keys : keys.slice(offset);
 }
 
 /** Index of the first object-like key in `keys[0 .. depth-1]`, or -1. */

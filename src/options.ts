@@ -7,9 +7,9 @@
 import { BUDGET_BRAND, isBranded } from './brands.js';
 import type { BudgetImpl } from './budget.js';
 import { describe } from './describe.js';
+import type { OnEvict } from './notify.js';
+import { requirePart, type GraceSettings, type PolicySettings } from './parts.js';
 import { readFunction, readMilliseconds, readOptions } from './read.js';
-import type { OnEvict } from './observe.js';
-import type { ShouldCache, TtlFunction } from './policy.js';
 import { isTier, type Tier } from './tier.js';
 
 export { describe };
@@ -21,12 +21,10 @@ export type Scope = 'instance' | 'shared' | 'request' | ((self: never) => unknow
 export interface Settings {
   /** Entries kept per cache; `Infinity` = unbounded, `0` = never stores. */
   readonly maxSize: number;
-  /** Milliseconds an entry stays fresh; `0` = no expiry; `Infinity` when `ttlOf` decides per value. */
+  /** Milliseconds an entry stays fresh; `0` = no expiry; `Infinity` when a ttl function decides per value. */
   readonly ttl: number;
-  /** Option `ttl` given as a function of the value and arguments, if it was. */
-  readonly ttlOf: TtlFunction | undefined;
-  /** Option `shouldCache`, if given. */
-  readonly shouldCache: ShouldCache | undefined;
+  /** Options `shouldCache` and `ttl` as a function (the policies part), if given. */
+  readonly policy: PolicySettings | undefined;
   /** Custom key function, or undefined for the argument list. */
   readonly key: ((...args: never[]) => unknown) | undefined;
   /** Which cache serves a call on a receiver. */
@@ -35,10 +33,8 @@ export interface Settings {
   readonly budget: BudgetImpl | undefined;
   /** A tier behind the local cache (lru-memo/shared), if any. */
   readonly shared: Tier | undefined;
-  /** Milliseconds an expired entry is kept as a fallback (option `grace`); 0 = none. */
-  readonly grace: number;
-  /** Milliseconds a refresh of a stale entry may take before the stale value answers; undefined = no limit. */
-  readonly softTimeoutMs: number | undefined;
+  /** Options `grace` and `softTimeoutMs` (the grace part), if given. */
+  readonly grace: GraceSettings | undefined;
   /** Option `name`: lists the cache in `namedCaches()` and labels its events; '' when not given. */
   readonly name: string;
   /** Option `onEvict`, if given. */
@@ -68,14 +64,12 @@ export const MEMBER_OPTIONS: readonly string[] = [...FUNCTION_OPTIONS];
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
   maxSize: DEFAULT_MAX_SIZE,
   ttl: 0,
-  ttlOf: undefined,
-  shouldCache: undefined,
+  policy: undefined,
   key: undefined,
   scope: 'instance',
   budget: undefined,
   shared: undefined,
-  grace: 0,
-  softTimeoutMs: undefined,
+  grace: undefined,
   name: '',
   onEvict: undefined,
 });
@@ -85,37 +79,28 @@ export function readSettings(options: unknown, caller: string, known: readonly s
   if (options === undefined) return DEFAULT_SETTINGS;
   const path = { caller, prefix: '' };
   const given = readOptions(path, options, known);
-  const ttlOf = typeof given.ttl === 'function' ? (given.ttl as TtlFunction) : undefined;
-  const grace = readGrace(caller, given.grace, given.ttl);
+  const functionTtl = typeof given.ttl === 'function';
+  // Options of a part are read by that part (parts.ts); without it, the option names the import.
+  const policy =
+    given.shouldCache === undefined && !functionTtl
+      ? undefined
+      : requirePart(path, 'policies', functionTtl ? "option 'ttl' as a function" : "option 'shouldCache'").read(path, given);
+  const grace =
+    given.grace === undefined && given.softTimeoutMs === undefined
+      ? undefined
+      : requirePart(path, 'grace', `option '${given.grace === undefined ? 'softTimeoutMs' : 'grace'}'`).read(path, given);
   return {
     maxSize: readMaxSize(caller, given.maxSize),
-    ttl: ttlOf !== undefined ? Infinity : given.ttl === undefined ? 0 : readTtl(caller, given.ttl),
-    ttlOf,
-    shouldCache: readFunction(path, 'shouldCache', given.shouldCache) as ShouldCache | undefined,
+    ttl: functionTtl ? Infinity : given.ttl === undefined ? 0 : readTtl(caller, given.ttl),
+    policy,
     key: readFunction(path, 'key', given.key) as Settings['key'],
     scope: readScope(caller, given.scope, known === MEMBER_OPTIONS),
     budget: readBudget(caller, given.budget),
     shared: readTier(caller, given.shared),
     grace,
-    softTimeoutMs: readSoftTimeout(caller, given.softTimeoutMs, grace),
     name: readName(caller, given.name),
-    onEvict: readOnEvict(caller, path, given.onEvict, grace),
+    onEvict: given.onEvict === undefined ? undefined : requirePart(path, 'events', "option 'onEvict'").read(path, given.onEvict),
   };
-}
-
-/**
- * Option `onEvict`: a function, and not with `grace` (a stale value may
- * answer again after it expired: there is no one moment it leaves).
- */
-function readOnEvict(caller: string, path: { caller: string; prefix: string }, value: unknown, grace: number): OnEvict | undefined {
-  const onEvict = readFunction(path, 'onEvict', value) as OnEvict | undefined;
-  if (onEvict !== undefined && grace !== 0) {
-    throw new TypeError(
-      `${caller}: options 'onEvict' and 'grace' cannot be combined: a stale value may answer again after it expired, ` +
-        'so there is no one moment it leaves the cache',
-    );
-  }
-  return onEvict;
 }
 
 /** Option `name`: a non-empty string. */
@@ -123,34 +108,6 @@ function readName(caller: string, value: unknown): string {
   if (value === undefined) return '';
   if (typeof value !== 'string' || value === '') {
     throw new TypeError(`${caller}: option 'name' must be a non-empty string, received ${describe(value)}`);
-  }
-  return value;
-}
-
-/** Option `grace`: positive milliseconds or Infinity, for a cache whose entries expire. */
-function readGrace(caller: string, value: unknown, ttl: unknown): number {
-  if (value === undefined) return 0;
-  const rule = `${caller}: option 'grace' must be a positive number of milliseconds or Infinity`;
-  if (typeof value !== 'number') throw new TypeError(`${rule}, received ${describe(value)}`);
-  if (!(value > 0)) throw new RangeError(`${rule}, received ${describe(value)}`);
-  if (ttl === undefined) {
-    throw new TypeError(
-      `${caller}: option 'grace' keeps entries past their ttl, so it needs option 'ttl' (entries that never expire are never stale)`,
-    );
-  }
-  return value;
-}
-
-/** Option `softTimeoutMs`: non-negative finite milliseconds, with option `grace`. */
-function readSoftTimeout(caller: string, value: unknown, grace: number): number | undefined {
-  if (value === undefined) return undefined;
-  const rule = `${caller}: option 'softTimeoutMs' must be a non-negative finite number of milliseconds`;
-  if (typeof value !== 'number') throw new TypeError(`${rule}, received ${describe(value)}`);
-  if (!(value >= 0 && Number.isFinite(value))) throw new RangeError(`${rule}, received ${describe(value)}`);
-  if (grace === 0) {
-    throw new TypeError(
-      `${caller}: option 'softTimeoutMs' answers a slow refresh with the stale value, so it needs option 'grace' (received softTimeoutMs ${value} without grace)`,
-    );
   }
   return value;
 }

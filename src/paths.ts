@@ -1,446 +1,252 @@
 /**
  * The call paths: the code that runs on every call of a cached function.
  *
- * One is chosen at wrap time, for the function's declared parameter count (0
- * to 3 arguments without a rest array, or a general path) and for where its
- * calls usually go:
- * - a plain function is usually called without a receiver: its path tries the
- *   unscoped cache first and is kept small enough for V8 to inline it into
- *   the caller;
- * - a decorated member is usually called on an object: its path tries that
- *   object's record (scope.ts, record.ts) first;
- * - scope 'shared' sends every call to the unscoped cache;
- * - scope 'request' sends every call to the current request's record (the
- *   context comes from the plug-in that installed it: context.ts), and a call
- *   outside any request runs uncached.
- * A hit allocates nothing, checks no option and builds no key string. What the
- * first try does not answer (a miss, a NaN key, a grown or keyed cache, a
- * primitive receiver) goes to one slow path per arity, and misses to the group.
- *
- * `arguments.length` (no rest array) routes calls whose count differs from
- * the declared one to the general path: `f(1)` and `f(1, undefined)` differ.
- *
- * Flags (`timed`, `plain`) are tested with `=== true` / `=== false`: V8 does
- * not know that a closure variable or a field holds a boolean, so `if (flag)`
- * compiles to a full truthiness test (false, '', 0, NaN, undetectable
- * objects...: about ten instructions), where `=== true` is one comparison.
+ * Two choices are made once, at wrap time:
+ * - the arity: 0 to 3 declared parameters get a path of their own (no rest
+ *   array; `arguments.length` sends a call with another count to the general
+ *   path, so `f(1)` and `f(1, undefined)` stay apart); more, or option `key`,
+ *   take the general or the keyed path;
+ * - where a call's target comes from (group.ts): the receiver, what the scope
+ *   function returns for it, the request's context, or, with scope 'shared',
+ *   nothing; a plain function tries "no receiver" first (its usual call).
+ * A path then hands the call to its target's cache (`cache.callN`), which
+ * answers a hit or continues to the slow path and the miss (miss.ts): no
+ * sentinel value travels back, and nothing on a hit allocates, checks an
+ * option or builds a key string.
  */
-import { MISS, type Cache, type Compute } from './cache.js';
-import { fresh } from './clock.js';
+import { NO_KEYS, type Cache } from './cache.js';
 import { requireProvider, type ContextProvider } from './context.js';
+import { OUTSIDE, type Group } from './group.js';
 import { isObjectLike } from './keys.js';
-import { GROWN, NO_KEYS, type InstanceRecord, type TimedRecord } from './record.js';
-import { OUTSIDE, UNSCOPED, type CacheGroup } from './scope.js';
+import { runMiss } from './miss.js';
+import { MISS } from './table.js';
 import type { AnyFunction } from './types.js';
 
-/** What every path of one cached function knows, fixed at wrap time. */
-interface Path {
-  readonly fn: AnyFunction;
-  readonly group: CacheGroup;
-  readonly unscoped: Cache;
-  /** What a miss runs: the function, or a load through a tier. */
-  readonly compute: Compute;
-  /** Misses run `fn` itself (no tier): the one-argument miss needs no argument array. */
-  readonly plain: boolean;
-  readonly timed: boolean;
-  readonly scopeFn: ((self: unknown) => unknown) | undefined;
-  /** Scope 'request': the current request's context (undefined outside any), whatever the receiver. */
-  readonly contextOf: (() => object | undefined) | undefined;
+/** Where a member's target comes from, decided at wrap time. */
+const enum Target {
+  /** The receiver itself (default scope). */
+  Receiver,
+  /** No target: every call goes to the unscoped cache (scope 'shared'). */
+  None,
+  /** What the scope function returns for the receiver. */
+  ScopeKey,
+  /** The current request's context (scope 'request'). */
+  Request,
 }
 
-export interface PathOptions {
-  readonly key: AnyFunction | undefined;
-  readonly ttl: number;
-  readonly scope: 'instance' | 'shared' | 'request' | ((self: never) => unknown);
-  /** A decorated member (calls usually have an object receiver). */
-  readonly member: boolean;
-  /** Error prefix, e.g. "lruCache 'load'" (scope 'request' without its plug-in). */
-  readonly label: string;
-}
-
-/** Chooses the call path once, at wrap time. */
-export function callPath(fn: AnyFunction, group: CacheGroup, compute: Compute, plain: boolean, options: PathOptions): AnyFunction {
-  const path: Path = {
-    fn,
-    group,
-    unscoped: group.unscoped,
-    compute,
-    plain,
-    timed: options.ttl !== 0,
-    scopeFn: typeof options.scope === 'function' ? (options.scope as (self: unknown) => unknown) : undefined,
-    contextOf: options.scope === 'request' ? contextReader(options.label) : undefined,
-  };
-  const unscopedOnly = options.scope === 'shared';
-  const general = generalPath(path, unscopedOnly);
-  if (options.key !== undefined) return keyedPath(path, options.key, unscopedOnly);
-  if (path.contextOf !== undefined) {
-    // Every call goes to the request's record, whatever the receiver: the member paths, with that target.
-    if (fn.length === 0) return request0(path, general, path.contextOf);
-    if (fn.length === 1) return request1(path, general, path.contextOf);
-  }
+/** Chooses the call path once, at wrap time; `member`: a decorated member (calls usually have an object receiver). */
+export function callPath(fn: AnyFunction, group: Group, label: string, member: boolean): AnyFunction {
+  const scope = group.scope;
+  const kind =
+    scope === 'request' ? Target.Request : scope === 'shared' ? Target.None : typeof scope === 'function' ? Target.ScopeKey : Target.Receiver;
+  const targetOf = targetReader(group, kind, label);
+  const general = generalPath(group, targetOf);
+  if (group.key !== undefined) return keyedPath(group, group.key, targetOf);
+  // A plain function's calls usually have no receiver: its path tries the unscoped table first, and keeps the
+  // receiver's path in a function of its own, so that it stays small enough for V8 to inline into the caller.
+  const unscopedFirst = !member && kind === Target.Receiver;
   switch (fn.length) {
-    case 0:
-      return unscopedOnly ? unscoped0(path, general) : options.member ? member0(path, general) : function0(path, general);
-    case 1:
-      return unscopedOnly ? unscoped1(path, general) : options.member ? member1(path, general) : function1(path, general);
-    case 2:
-      return unscopedOnly || options.member || path.contextOf !== undefined
-        ? arity2(path, general, unscopedOnly)
-        : function2(path, general);
-    case 3:
-      return unscopedOnly || options.member || path.contextOf !== undefined
-        ? arity3(path, general, unscopedOnly)
-        : function3(path, general);
+    case 0: {
+      const path = member0(group, kind, targetOf, general);
+      return unscopedFirst ? function0(group, path, general) : path;
+    }
+    case 1: {
+      const path = member1(group, kind, targetOf, general);
+      return unscopedFirst ? function1(group, path, general) : path;
+    }
+    case 2: {
+      const path = member2(group, kind, targetOf, general);
+      return unscopedFirst ? function2(group, path, general) : path;
+    }
+    case 3: {
+      const path = member3(group, kind, targetOf, general);
+      return unscopedFirst ? function3(group, path, general) : path;
+    }
     default:
       return general;
   }
 }
 
 /**
- * Reads the current request's context. The provider is looked up at the
- * first call, not at wrap time, so a module that wraps with scope 'request'
- * may load before the one that imports `lru-memo/request`.
+ * The target of a call on `receiver` (group.ts: undefined for the unscoped
+ * cache, an object for its own cache, a primitive for the keyed cache,
+ * OUTSIDE). The request's provider is looked up at the first call, not at
+ * wrap time, so a module that wraps with scope 'request' may load before the
+ * one that imports `lru-memo/request`.
  */
-function contextReader(label: string): () => object | undefined {
-  let provider: ContextProvider | undefined;
-  return () => (provider ??= requireProvider(label)).current();
-}
-
-/** The call's target (scope.ts): UNSCOPED, an object (its record), a primitive (the keyed cache) or OUTSIDE. */
-function targetOf(path: Path, receiver: unknown): unknown {
-  if (path.contextOf !== undefined) return path.contextOf() ?? OUTSIDE;
-  if (receiver === undefined || receiver === null) return UNSCOPED;
-  return path.scopeFn === undefined ? receiver : path.scopeFn(receiver);
-}
-
-/** A timed record's entry is fresh; a pending one (expiry Infinity) counts as a joined call. */
-function freshTimed(group: CacheGroup, record: InstanceRecord): boolean {
-  const expires = (record as TimedRecord).expires;
-  if (!fresh(expires)) return false;
-  if (expires === Infinity) group.pendingHits++;
-  return true;
-}
-
-/** A hit on a record's small entry: both counters move. */
-function recordHit(group: CacheGroup, record: InstanceRecord): unknown {
-  record.hits++;
-  group.hits++;
-  return record.value;
-}
-
-/** The group counts a hit on the full cache a record grew into (with a ttl, whether it joined a pending call). */
-function grownHit(group: CacheGroup, full: Cache, timed: boolean, before: number, hit: unknown): unknown {
-  if (hit !== MISS) {
-    group.hits++;
-    if (timed === true) group.pendingHits += full.pendingHits - before;
+function targetReader(group: Group, kind: Target, label: string): (receiver: unknown) => unknown {
+  switch (kind) {
+    case Target.None:
+      return () => undefined;
+    case Target.ScopeKey: {
+      const scope = group.scope as (self: unknown) => unknown;
+      return (receiver) => (receiver === undefined || receiver === null ? undefined : scope(receiver));
+    }
+    case Target.Request: {
+      let provider: ContextProvider | undefined;
+      return () => (provider ??= requireProvider(label)).current() ?? OUTSIDE;
+    }
+    default:
+      return (receiver) => (receiver === null ? undefined : receiver);
   }
-  return hit;
 }
 
-/** `grownHit` for one key, reading the pending count only with a ttl (the hottest member path). */
-function grown1(group: CacheGroup, full: Cache, timed: boolean, a: unknown): unknown {
-  if (timed === true) return grownHit(group, full, timed, full.pendingHits, full.get1(a));
-  const hit = full.get1(a);
-  if (hit !== MISS) group.hits++;
-  return hit;
+/**
+ * The cache of a call's target that the hit path did not find ready (none
+ * yet, or behind the invalidation log), or the unscoped cache; undefined for
+ * a target whose calls take the general path (a primitive: the keyed cache,
+ * whose keys start with it; OUTSIDE).
+ */
+function cacheFor(group: Group, target: unknown): Cache | undefined {
+  if (target === undefined || target === null) return group.unscoped;
+  if (!isObjectLike(target)) return undefined;
+  const cache = group.receiverCache(target);
+  group.receiverCalls++;
+  return cache;
 }
 
-// ---- any argument count ---------------------------------------------------------
+// ---- any argument count, and option key --------------------------------------------------
 
-function generalPath(path: Path, unscopedOnly: boolean): AnyFunction {
-  const { group, compute } = path;
+function generalPath(group: Group, targetOf: (receiver: unknown) => unknown): AnyFunction {
   return function general(this: unknown, ...args: unknown[]): unknown {
-    return group.resolve(unscopedOnly ? UNSCOPED : targetOf(path, this), compute, this, args, args, args.length);
+    return group.resolve(targetOf(this), this, args, args, args.length);
   };
 }
 
-function keyedPath(path: Path, key: AnyFunction, unscopedOnly: boolean): AnyFunction {
-  const { group, unscoped, compute, timed } = path;
+function keyedPath(group: Group, key: AnyFunction, targetOf: (receiver: unknown) => unknown): AnyFunction {
   return function keyed(this: unknown): unknown {
-    const target = unscopedOnly ? UNSCOPED : targetOf(path, this);
+    const target = targetOf(this);
     // apply(arguments) forwards without materialising an array; spread would allocate.
     // eslint-disable-next-line prefer-spread
     const k: unknown = key.apply(undefined, arguments as unknown as unknown[]);
-    let hit: unknown = MISS;
-    if (target === UNSCOPED) hit = unscoped.get1(k);
-    else if (isObjectLike(target)) {
-      const record = group.records.get(target);
-      if (record !== undefined && record.stamp === group.stamp) {
-        if (record.key === k && (timed === false || freshTimed(group, record))) return recordHit(group, record);
-        if (record.key === GROWN) {
-          const full = record.value as Cache;
-          hit = grownHit(group, full, timed, full.pendingHits, full.get1(k));
-        }
-      }
-    } else if (group.keyed !== undefined) hit = group.keyed.get2(target, k);
-    return hit !== MISS ? hit : group.resolve(target, compute, this, Array.from(arguments), [k], 1);
+    const cache = cacheFor(group, target);
+    if (cache === undefined) return group.resolve(target, this, Array.from(arguments), [k], 1);
+    const hit = cache.get1(group, k);
+    if (hit !== MISS) return hit;
+    const keys = [k];
+    return runMiss(group, cache, this, 1, undefined, undefined, undefined, Array.from(arguments), keys);
   };
 }
 
-// ---- no argument (getters) ---------------------------------------------------------
+// ---- zero to three arguments -----------------------------------------------------------------
+//
+// functionN: a plain function's path. A call without a receiver goes to the
+// unscoped table at once; any other to memberN.
+// memberN: a member's path (and a plain function's with a receiver). The
+// target's own cache when it is ready (made, and caught up with the
+// invalidation log); else the slow path that makes or finds it.
 
-function function0(path: Path, general: AnyFunction): AnyFunction {
-  const { unscoped, compute } = path;
-  const onReceiver = member0(path, general);
+function function0(group: Group, member: AnyFunction, general: AnyFunction): AnyFunction {
+  const table = group.unscoped.table!;
   return function call0(this: unknown): unknown {
     if (arguments.length !== 0) return general.apply(this, arguments as unknown as unknown[]);
-    if (this !== undefined) return onReceiver.call(this);
-    const hit = unscoped.get0();
-    return hit !== MISS ? hit : unscoped.fill(compute, undefined, NO_KEYS, NO_KEYS, 0);
+    if (this === undefined) return table.call0(undefined);
+    return member.call(this);
   };
 }
 
-function member0(path: Path, general: AnyFunction): AnyFunction {
-  const { group, timed } = path;
+function member0(group: Group, kind: Target, targetOf: (receiver: unknown) => unknown, general: AnyFunction): AnyFunction {
   return function member0(this: unknown): unknown {
     if (arguments.length !== 0) return general.apply(this, arguments as unknown as unknown[]);
-    const target = targetOf(path, this);
-    if (isObjectLike(target)) {
-      const record = group.records.get(target);
-      if (record !== undefined && record.stamp === group.stamp && record.key === NO_KEYS && (timed === false || freshTimed(group, record))) {
-        return recordHit(group, record);
-      }
-      return onObject0(path, this, target, record);
+    const target = kind === Target.Receiver ? this : targetOf(this);
+    // A WeakMap answers undefined for a key it cannot hold: the hit needs no type test of the target.
+    const cache = group.receivers.get(target as object);
+    if (cache !== undefined && cache.stamp === group.stamp) {
+      group.receiverCalls++;
+      return cache.call0(group, this);
     }
-    return slow0(path, this, target);
+    const made = cacheFor(group, target);
+    return made === undefined ? group.resolve(target, this, NO_KEYS, NO_KEYS, 0) : made.call0(group, this);
   };
 }
 
-function unscoped0(path: Path, general: AnyFunction): AnyFunction {
-  const { unscoped, compute } = path;
-  return function shared0(this: unknown): unknown {
-    if (arguments.length !== 0) return general.apply(this, arguments as unknown as unknown[]);
-    const hit = unscoped.get0();
-    return hit !== MISS ? hit : unscoped.fill(compute, this, NO_KEYS, NO_KEYS, 0);
-  };
-}
-
-function onObject0(path: Path, receiver: unknown, target: object, record: InstanceRecord | undefined): unknown {
-  const { group } = path;
-  if (record === undefined) {
-    if (path.plain === true) return group.firstCall0(target, path.fn, receiver);
-  } else if (record.key === GROWN && record.stamp === group.stamp) {
-    const full = record.value as Cache;
-    const hit = grownHit(group, full, path.timed, full.pendingHits, full.get0());
-    if (hit !== MISS) return hit;
-  }
-  return group.resolve(target, path.compute, receiver, NO_KEYS, NO_KEYS, 0);
-}
-
-function slow0(path: Path, receiver: unknown, target: unknown): unknown {
-  const { group } = path;
-  let hit: unknown = MISS;
-  if (target === UNSCOPED) hit = path.unscoped.get0();
-  else if (group.keyed !== undefined) hit = group.keyed.get1(target);
-  return hit !== MISS ? hit : group.resolve(target, path.compute, receiver, NO_KEYS, NO_KEYS, 0);
-}
-
-// ---- one argument --------------------------------------------------------------------
-
-function function1(path: Path, general: AnyFunction): AnyFunction {
-  const { fn, unscoped, compute, plain } = path;
-  const onReceiver = member1(path, general);
-  // A closure of its own for a ttl cache, not a branch inside call1: V8 compiles one call1 (with one set of
-  // type feedback) for every function wrapped here, so a ttl cache's hits would put the expiry check into the
-  // code of every plain cache's hits as well (callgrind, both kinds in one process: a plain hit 391 instructions
-  // that way, 281 apart; a ttl hit 455, 304 apart).
-  if (unscoped.ttlOnly) {
-    return function call1Timed(this: unknown, a: unknown): unknown {
-      if (arguments.length !== 1) return general.apply(this, arguments as unknown as unknown[]);
-      if (this !== undefined) return onReceiver.call(this, a);
-      const hit = unscoped.get1Timed(a);
-      if (hit !== MISS) return hit;
-      if (plain === true) return unscoped.fill1(fn, undefined, a);
-      const args = [a];
-      return unscoped.fill(compute, undefined, args, args, 1);
-    };
-  }
+function function1(group: Group, member: AnyFunction, general: AnyFunction): AnyFunction {
+  const table = group.unscoped.table!;
   return function call1(this: unknown, a: unknown): unknown {
     if (arguments.length !== 1) return general.apply(this, arguments as unknown as unknown[]);
-    if (this !== undefined) return onReceiver.call(this, a);
-    const hit = unscoped.get1(a);
-    if (hit !== MISS) return hit;
-    if (plain === true) return unscoped.fill1(fn, undefined, a); // the plain miss needs no argument array either
-    const args = [a];
-    return unscoped.fill(compute, undefined, args, args, 1);
+    if (this === undefined) return table.call1(undefined, a);
+    return member.call(this, a);
   };
 }
 
-function member1(path: Path, general: AnyFunction): AnyFunction {
-  const { group, timed, scopeFn } = path;
+function member1(group: Group, kind: Target, targetOf: (receiver: unknown) => unknown, general: AnyFunction): AnyFunction {
   return function member1(this: unknown, a: unknown): unknown {
     if (arguments.length !== 1) return general.apply(this, arguments as unknown as unknown[]);
-    // targetOf, written out: no receiver, the receiver itself, or what the scope function names.
-    const target = this === undefined || this === null ? UNSCOPED : scopeFn === undefined ? this : scopeFn(this);
-    if (isObjectLike(target)) {
-      const record = group.records.get(target);
-      if (record !== undefined && record.stamp === group.stamp) {
-        const key = record.key;
-        if (key === GROWN) {
-          const hit = grown1(group, record.value as Cache, timed, a);
-          if (hit !== MISS) return hit;
-        } else if (key === a && (timed === false || freshTimed(group, record))) {
-          return recordHit(group, record);
-        }
-      }
-      return onObject1(path, this, target, record, a);
+    const target = kind === Target.Receiver ? this : targetOf(this);
+    // A WeakMap answers undefined for a key it cannot hold: the hit needs no type test of the target.
+    const cache = group.receivers.get(target as object);
+    if (cache !== undefined && cache.stamp === group.stamp) {
+      group.receiverCalls++;
+      return cache.call1(group, this, a);
     }
-    return slow1(path, this, target, a);
-  };
-}
-
-function unscoped1(path: Path, general: AnyFunction): AnyFunction {
-  const { unscoped, compute } = path;
-  return function shared1(this: unknown, a: unknown): unknown {
-    if (arguments.length !== 1) return general.apply(this, arguments as unknown as unknown[]);
-    const hit = unscoped.get1(a);
-    if (hit !== MISS) return hit;
+    if (cache === undefined && group.compute === undefined && isObjectLike(target) && !isObjectLike(a)) {
+      return firstCall1(group, target, this, a);
+    }
+    const made = cacheFor(group, target);
+    if (made !== undefined) return made.call1(group, this, a);
     const args = [a];
-    return unscoped.fill(compute, this, args, args, 1);
-  };
-}
-
-function onObject1(path: Path, receiver: unknown, target: object, record: InstanceRecord | undefined, a: unknown): unknown {
-  if (record === undefined && path.plain === true && !isObjectLike(a)) return path.group.firstCall1(target, path.fn, receiver, a);
-  const args = [a];
-  return path.group.resolve(target, path.compute, receiver, args, args, 1);
-}
-
-function slow1(path: Path, receiver: unknown, target: unknown, a: unknown): unknown {
-  const { group } = path;
-  let hit: unknown = MISS;
-  if (target === UNSCOPED) hit = path.unscoped.get1(a);
-  else if (group.keyed !== undefined) hit = group.keyed.get2(target, a);
-  if (hit !== MISS) return hit;
-  const args = [a];
-  return group.resolve(target, path.compute, receiver, args, args, 1);
-}
-
-// ---- scope 'request': zero and one argument ------------------------------------------------
-
-function request0(path: Path, general: AnyFunction, contextOf: () => object | undefined): AnyFunction {
-  const { group, timed } = path;
-  return function request0(this: unknown): unknown {
-    if (arguments.length !== 0) return general.apply(this, arguments as unknown as unknown[]);
-    const context = contextOf();
-    if (context === undefined) return group.resolve(OUTSIDE, path.compute, this, NO_KEYS, NO_KEYS, 0);
-    const record = group.records.get(context);
-    if (record !== undefined && record.stamp === group.stamp && record.key === NO_KEYS && (timed === false || freshTimed(group, record))) {
-      return recordHit(group, record);
-    }
-    return onObject0(path, this, context, record);
-  };
-}
-
-function request1(path: Path, general: AnyFunction, contextOf: () => object | undefined): AnyFunction {
-  const { group, timed } = path;
-  return function request1(this: unknown, a: unknown): unknown {
-    if (arguments.length !== 1) return general.apply(this, arguments as unknown as unknown[]);
-    const context = contextOf();
-    if (context !== undefined) {
-      const record = group.records.get(context);
-      if (record !== undefined && record.stamp === group.stamp) {
-        const key = record.key;
-        if (key === GROWN) {
-          const hit = grown1(group, record.value as Cache, timed, a);
-          if (hit !== MISS) return hit;
-        } else if (key === a && (timed === false || freshTimed(group, record))) {
-          return recordHit(group, record);
-        }
-      }
-      return onObject1(path, this, context, record, a);
-    }
-    const args = [a];
-    return group.resolve(OUTSIDE, path.compute, this, args, args, 1);
-  };
-}
-
-// ---- two and three arguments ---------------------------------------------------------------
-
-function arity2(path: Path, general: AnyFunction, unscopedOnly: boolean): AnyFunction {
-  const { group, unscoped, compute, timed } = path;
-  return function call2(this: unknown, a: unknown, b: unknown): unknown {
-    if (arguments.length !== 2) return general.apply(this, arguments as unknown as unknown[]);
-    const target = unscopedOnly ? UNSCOPED : targetOf(path, this);
-    let hit: unknown = MISS;
-    if (target === UNSCOPED) hit = unscoped.get2(a, b);
-    else if (isObjectLike(target)) {
-      const record = group.records.get(target);
-      if (record !== undefined && record.stamp === group.stamp) {
-        const key = record.key;
-        if (key === GROWN) {
-          const full = record.value as Cache;
-          hit = grownHit(group, full, timed, full.pendingHits, full.get2(a, b));
-        } else if (Array.isArray(key) && key.length === 2 && key[0] === a && key[1] === b && (timed === false || freshTimed(group, record))) {
-          return recordHit(group, record);
-        }
-      }
-    } else if (group.keyed !== undefined) hit = group.keyed.get3(target, a, b);
-    if (hit !== MISS) return hit;
-    const args = [a, b];
-    return group.resolve(target, compute, this, args, args, 2);
+    return group.resolve(target, this, args, args, 1);
   };
 }
 
 /**
- * A plain function of two arguments: the call without a receiver is tried
- * first and written out (as function1 does); any receiver goes to arity2.
+ * The first call on a new object target, with one primitive key: the path
+ * every short-lived instance takes, so it makes the cache and nothing else.
  */
-function function2(path: Path, general: AnyFunction): AnyFunction {
-  const { unscoped, compute } = path;
-  const onReceiver = arity2(path, general, false);
+function firstCall1(group: Group, target: object, receiver: unknown, a: unknown): unknown {
+  const cache = group.newReceiverCache(target);
+  group.receiverCalls++;
+  return runMiss(group, cache, receiver, 1, a, undefined, undefined);
+}
+
+function function2(group: Group, member: AnyFunction, general: AnyFunction): AnyFunction {
+  const table = group.unscoped.table!;
   return function call2(this: unknown, a: unknown, b: unknown): unknown {
     if (arguments.length !== 2) return general.apply(this, arguments as unknown as unknown[]);
-    if (this !== undefined) return onReceiver.call(this, a, b);
-    const hit = unscoped.get2(a, b);
-    if (hit !== MISS) return hit;
-    const args = [a, b];
-    return unscoped.fill(compute, undefined, args, args, 2);
+    if (this === undefined) return table.call2(undefined, a, b);
+    return member.call(this, a, b);
   };
 }
 
-/** `function2` for three arguments. */
-function function3(path: Path, general: AnyFunction): AnyFunction {
-  const { unscoped, compute } = path;
-  const onReceiver = arity3(path, general, false);
-  return function call3(this: unknown, a: unknown, b: unknown, c: unknown): unknown {
-    if (arguments.length !== 3) return general.apply(this, arguments as unknown as unknown[]);
-    if (this !== undefined) return onReceiver.call(this, a, b, c);
-    const hit = unscoped.get3(a, b, c);
-    if (hit !== MISS) return hit;
-    const args = [a, b, c];
-    return unscoped.fill(compute, undefined, args, args, 3);
-  };
-}
-
-function arity3(path: Path, general: AnyFunction, unscopedOnly: boolean): AnyFunction {
-  const { group, unscoped, compute, timed } = path;
-  return function call3(this: unknown, a: unknown, b: unknown, c: unknown): unknown {
-    if (arguments.length !== 3) return general.apply(this, arguments as unknown as unknown[]);
-    const target = unscopedOnly ? UNSCOPED : targetOf(path, this);
-    let hit: unknown = MISS;
-    if (target === UNSCOPED) hit = unscoped.get3(a, b, c);
-    else if (isObjectLike(target)) {
-      const record = group.records.get(target);
-      if (record !== undefined && record.stamp === group.stamp) {
-        const key = record.key;
-        if (key === GROWN) {
-          const full = record.value as Cache;
-          hit = grownHit(group, full, timed, full.pendingHits, full.get3(a, b, c));
-        } else if (
-          Array.isArray(key) &&
-          key.length === 3 &&
-          key[0] === a &&
-          key[1] === b &&
-          key[2] === c &&
-          (timed === false || freshTimed(group, record))
-        ) {
-          return recordHit(group, record);
-        }
-      }
+function member2(group: Group, kind: Target, targetOf: (receiver: unknown) => unknown, general: AnyFunction): AnyFunction {
+  return function member2(this: unknown, a: unknown, b: unknown): unknown {
+    if (arguments.length !== 2) return general.apply(this, arguments as unknown as unknown[]);
+    const target = kind === Target.Receiver ? this : targetOf(this);
+    // A WeakMap answers undefined for a key it cannot hold: the hit needs no type test of the target.
+    const cache = group.receivers.get(target as object);
+    if (cache !== undefined && cache.stamp === group.stamp) {
+      group.receiverCalls++;
+      return cache.call2(group, this, a, b);
     }
-    if (hit !== MISS) return hit;
+    const made = cacheFor(group, target);
+    if (made !== undefined) return made.call2(group, this, a, b);
+    const args = [a, b];
+    return group.resolve(target, this, args, args, 2);
+  };
+}
+
+function function3(group: Group, member: AnyFunction, general: AnyFunction): AnyFunction {
+  const table = group.unscoped.table!;
+  return function call3(this: unknown, a: unknown, b: unknown, c: unknown): unknown {
+    if (arguments.length !== 3) return general.apply(this, arguments as unknown as unknown[]);
+    if (this === undefined) return table.call3(undefined, a, b, c);
+    return member.call(this, a, b, c);
+  };
+}
+
+function member3(group: Group, kind: Target, targetOf: (receiver: unknown) => unknown, general: AnyFunction): AnyFunction {
+  return function member3(this: unknown, a: unknown, b: unknown, c: unknown): unknown {
+    if (arguments.length !== 3) return general.apply(this, arguments as unknown as unknown[]);
+    const target = kind === Target.Receiver ? this : targetOf(this);
+    // A WeakMap answers undefined for a key it cannot hold: the hit needs no type test of the target.
+    const cache = group.receivers.get(target as object);
+    if (cache !== undefined && cache.stamp === group.stamp) {
+      group.receiverCalls++;
+      return cache.call3(group, this, a, b, c);
+    }
+    const made = cacheFor(group, target);
+    if (made !== undefined) return made.call3(group, this, a, b, c);
     const args = [a, b, c];
-    return group.resolve(target, compute, this, args, args, 3);
+    return group.resolve(target, this, args, args, 3);
   };
 }

@@ -1,61 +1,60 @@
 /**
  * The LRU container: a doubly linked recency list over integer slots.
  *
- * It knows nothing about functions, keys or values. Its owner keeps whatever it
- * stores in parallel arrays indexed by slot; the list only decides which slot
- * is least recently used, hands out free slots, and tells the owner (through
- * `evictSlot`) when it has to take a slot back to make room.
+ * It knows nothing about functions, keys or values. Its owner (a cache's
+ * table, a budget) keeps whatever it stores in parallel arrays indexed by
+ * slot; the list only decides which slot is least recently used, hands out
+ * free slots, and tells the owner (`evictSlot`) when it must take a slot back
+ * to make room. Every owner holds a list of this one class, so a touch never
+ * meets two shapes (a subclass per owner would make the hit of every cache
+ * polymorphic as soon as a budget is used).
  *
- * Links live in one typed array (previous and next interleaved) rather than
- * node objects, so the list holds no reference to anything: a slot whose
- * payload is held weakly stays weak. Per-instance caches are many and small,
- * so nothing here is allocated before it is needed and the owner is called
- * through an interface, not a closure.
+ * Links live in two typed arrays (toward the older end, toward the newer one)
+ * rather than node objects, so the list holds no reference to anything (a slot
+ * whose payload is held weakly stays weak) and a touch writes integers, never
+ * pointers (no write barrier). Nothing is allocated before a second slot: a
+ * lone slot is both head and tail and needs no links.
  */
 
 /**
- * Marks "no slot" in the links and for an empty list. A const enum, so the
- * build writes -1 at each use: V8 reads a module-level `const` from the
- * module's context, with a check, every time (the hit path touches links).
+ * "No slot", in the links and for an empty list. A const enum, so the build
+ * writes -1 at each use (a module-level `const` is read from the module's
+ * context, with a check, every time).
  */
 const enum Link {
   NONE = -1,
 }
 
-/** Slots are allocated in chunks that double, so a tiny cache stays tiny. */
-const INITIAL_CAPACITY = 2;
-
-/** Shared by every list that has not allocated a slot yet. */
+/** Shared by every list that has not linked two slots yet. */
 const NO_LINKS = new Int32Array(0);
 
 /** Who the list asks to drop a slot's payload when it must evict. */
 export interface SlotOwner {
   /**
-   * Called with the least recently used slot when a new slot is needed and
-   * the list is full. Drop that slot's payload (do not release it): the
-   * list reuses it right after the call.
+   * The list is full and needs `slot`, its least recently used one: drop its
+   * payload (do not release it), the list reuses it right after.
    */
   evictSlot(slot: number): void;
 }
 
 export class RecencyList {
-  /**
-   * links[2 * slot] = the slot toward the least recent end, links[2 * slot + 1]
-   * = toward the most recent. NO_LINKS while the list has never held two
-   * slots: a lone slot is both head and tail and needs no links, and most
-   * per-instance caches never hold more than one entry.
-   */
-  private links: Int32Array = NO_LINKS;
+  /** older[slot]: the slot toward the least recent end (NONE at the tail). */
+  private older: Int32Array = NO_LINKS;
+  /** newer[slot]: the slot toward the most recent end (NONE at the head). */
+  private newer: Int32Array = NO_LINKS;
   /** Stack of released slots, reused before the high-water mark grows. */
   private released: number[] | undefined = undefined;
   /** Slots [0, used) have been handed out at least once. */
   private used = 0;
-  private head = Link.NONE; // most recently used
-  private tail = Link.NONE; // least recently used
+  /** The most recently used slot. */
+  private head: number = Link.NONE;
+  /** The least recently used slot (-1: none). Written by the list only. */
+  tail: number = Link.NONE;
+  /** Slots in use. */
   size = 0;
 
   /**
-   * @param maxSize most slots in use at once, at least 1 (`Infinity` = never evicts)
+   * @param maxSize most slots in use at once, at least 1 (`Infinity`: never evicts)
    * @param owner drops a slot's payload when the list evicts it
    */
   constructor(
@@ -63,7 +62,7 @@ export class RecencyList {
     private readonly owner: SlotOwner,
   ) {}
 
-  /** Returns a slot linked as most recent, evicting the least recent if full. */
+  /** A slot linked as most recent, evicting the least recent one if the list is full. */
   allocate(): number {
     let slot: number;
     if (this.size >= this.maxSize) {
@@ -75,98 +74,97 @@ export class RecencyList {
       slot = this.released.pop()!;
     } else {
       slot = this.used++;
-      if (2 * slot >= this.links.length) this.grow();
+      if (slot >= this.older.length && slot > 0) this.grow(slot);
     }
     this.size++;
     this.linkAsHead(slot);
     return slot;
   }
 
-  /** Marks a slot as most recently used. O(1). */
+  /**
+   * Marks a slot as most recently used: O(1), written out (the hit path of
+   * every bounded cache). Not the head, so at least two slots are linked and
+   * there is a newer slot to link around.
+   */
   touch(slot: number): void {
     const head = this.head;
     if (slot === head) return;
-    // Written out rather than unlink + linkAsHead (the hit path of every bounded cache; callgrind: 318 -> 302
-    // instructions per bounded hit). Not the head, so at least two slots are in use: the links exist, and there
-    // are a newer slot and a head to link to.
-    const links = this.links;
-    const older = links[2 * slot]!;
-    const newer = links[2 * slot + 1]!;
-    if (older !== Link.NONE) links[2 * older + 1] = newer;
-    else this.tail = newer;
-    links[2 * newer] = older;
-    links[2 * slot] = head;
-    links[2 * slot + 1] = Link.NONE;
-    links[2 * head + 1] = slot;
+    const older = this.older;
+    const newer = this.newer;
+    const before = older[slot]!;
+    const after = newer[slot]!;
+    if (before === Link.NONE) this.tail = after;
+    else newer[before] = after;
+    older[after] = before;
+    older[slot] = head;
+    newer[slot] = Link.NONE;
+    newer[head] = slot;
     this.head = slot;
   }
 
-  /** Gives a slot back. The owner has already dropped its payload. */
+  /** Gives a slot back; its payload is already dropped. */
   release(slot: number): void {
     this.unlink(slot);
     this.size--;
     (this.released ??= []).push(slot);
   }
 
-  /** Least recently used slot first, each in-use slot once. */
-  *slotsOldestFirst(): IterableIterator<number> {
-    if (this.links === NO_LINKS) {
-      if (this.tail !== Link.NONE) yield this.tail;
-      return;
+  /** Every slot in use, least recently used first. */
+  slotsOldestFirst(): number[] {
+    const slots: number[] = [];
+    for (let slot = this.tail; slot !== Link.NONE; slot = this.older.length === 0 ? Link.NONE : this.newer[slot]!) {
+      slots.push(slot);
     }
-    for (let slot = this.tail; slot !== Link.NONE; ) {
-      const newer = this.links[2 * slot + 1]!;
-      yield slot;
-      slot = newer;
-    }
+    return slots;
   }
 
-  /** Forgets every slot. Payload arrays are the owner's to reset. */
+  /** Forgets every slot (the owner resets its payload). */
   clear(): void {
     this.head = this.tail = Link.NONE;
-    this.size = 0;
-    this.used = 0;
+    this.size = this.used = 0;
     this.released = undefined;
-    this.links = NO_LINKS;
+    this.older = this.newer = NO_LINKS;
   }
 
   private linkAsHead(slot: number): void {
-    const links = this.links;
-    if (links === NO_LINKS) {
-      this.head = this.tail = slot; // the only slot
+    const head = this.head;
+    if (head === Link.NONE) {
+      this.head = this.tail = slot;
+      if (this.older.length > 0) this.older[slot] = this.newer[slot] = Link.NONE;
       return;
     }
-    links[2 * slot] = this.head;
-    links[2 * slot + 1] = Link.NONE;
-    if (this.head !== Link.NONE) links[2 * this.head + 1] = slot;
-    else this.tail = slot;
+    this.older[slot] = head;
+    this.newer[slot] = Link.NONE;
+    this.newer[head] = slot;
     this.head = slot;
   }
 
   private unlink(slot: number): void {
-    const links = this.links;
-    if (links === NO_LINKS) {
-      this.head = this.tail = Link.NONE; // it was the only slot
+    if (this.older.length === 0) {
+      this.head = this.tail = Link.NONE; // the only slot
       return;
     }
-    const older = links[2 * slot]!;
-    const newer = links[2 * slot + 1]!;
-    if (older !== Link.NONE) links[2 * older + 1] = newer;
-    else this.tail = newer;
-    if (newer !== Link.NONE) links[2 * newer] = older;
-    else this.head = older;
+    const before = this.older[slot]!;
+    const after = this.newer[slot]!;
+    if (before === Link.NONE) this.tail = after;
+    else this.newer[before] = after;
+    if (after === Link.NONE) this.head = before;
+    else this.older[after] = before;
   }
 
-  private grow(): void {
-    if (this.links === NO_LINKS && this.used === 1) return; // a lone first slot needs no links yet
-    const slots = Math.min(this.maxSize, Math.max(INITIAL_CAPACITY, this.links.length)); // doubles: 2 ints per slot
-    const links = new Int32Array(2 * slots);
-    if (this.links === NO_LINKS) {
-      // The lone slot 0 gets real links now: nothing before or after it.
-      links[0] = links[1] = Link.NONE;
+  /** Room for `slot`'s links: capacity doubles (from 2), capped at maxSize. */
+  private grow(slot: number): void {
+    const capacity = Math.min(this.maxSize, Math.max(2, 2 * this.older.length, slot + 1));
+    const older = new Int32Array(capacity);
+    const newer = new Int32Array(capacity);
+    if (this.older.length === 0) {
+      // The lone slot 0 (head and tail) gets its links now.
+      older[0] = newer[0] = Link.NONE;
     } else {
-      links.set(this.links);
+      older.set(this.older);
+      newer.set(this.newer);
     }
-    this.links = links;
+    this.older = older;
+    this.newer = newer;
   }
 }

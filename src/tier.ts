@@ -3,8 +3,12 @@
  * of `lru-memo/shared`. The core never imports a tier: option `shared` takes
  * an object made by the plug-in, recognised by a brand registered with
  * `Symbol.for`, so the ESM and CommonJS builds (or two bundles) recognise each
- * other's tiers. The hit path never consults a tier: only a local miss does.
+ * other's tiers. The hit path never consults a tier: only a local miss does,
+ * through the tier stage of the miss pipeline (`tierStage`).
  */
+import { NOT_CACHED } from './async.js';
+import { fromWallClock, preciseNow } from './clock.js';
+import type { Stage } from './miss.js';
 
 /** Brand of a tier plug-in, shared by every copy of the library in a process. */
 export const TIER_BRAND: unique symbol = Symbol.for('lru-memo.tier.v1') as never;
@@ -79,30 +83,48 @@ export interface TierContext {
 }
 
 /**
+ * What a tier answers a local miss with: the value, and the wall-clock
+ * instant (`Date.now()` scale) after which the local entry must not be served
+ * if the tier knows one (a value read from a shared entry expiring then, or
+ * the `lifetime` of a computed one); `-Infinity` when it must not be kept at
+ * all; undefined for the cache's own ttl.
+ *
+ * @example
+ * ```ts
+ * const answer: TierAnswer = { value: user, expiresAt: Date.now() + 30_000 };
+ * ```
+ */
+export interface TierAnswer {
+  readonly value: unknown;
+  readonly expiresAt?: number | undefined;
+}
+
+/**
  * A tier attached to one cached function or member.
  *
  * @example
  * ```ts
  * // The least a tier does: a local miss runs the function (a real tier reads its store first).
- * const attached: AttachedTier = { load: (_receiver, _args, _keys, _count, compute) => compute() };
+ * const attached: AttachedTier = {
+ *   load: async (_receiver, _args, _keys, _count, compute) => ({ value: await compute() }),
+ * };
  * ```
  */
 export interface AttachedTier {
   /**
-   * Resolves a local miss: what the local cache stores and the caller gets
-   * (a promise). `keys` is what the local cache keys the call by (the
-   * arguments, or option `key`'s one value); `compute` runs the function.
-   * May throw (for a call that has no meaning to the tier): nothing is stored.
+   * Resolves a local miss: a promise of the value the local cache stores and
+   * the caller gets, with its expiry. `keys` is what the local cache keys the
+   * call by (the arguments, or option `key`'s one value); `compute` runs the
+   * function. May throw (for a call that has no meaning to the tier): nothing
+   * is stored.
    */
-  load(receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, keyCount: number, compute: () => unknown): unknown;
-  /**
-   * The wall-clock instant (`Date.now()` scale) after which the local entry
-   * that stores `promise` must not be served, if the tier knows one (a value
-   * read from a shared entry expiring then, or the `lifetime` of a computed
-   * one); `-Infinity` when it must not be kept at all. Asked when the promise
-   * fulfils.
-   */
-  expiryOf?(promise: object): number | undefined;
+  load(
+    receiver: unknown,
+    args: ArrayLike<unknown>,
+    keys: ArrayLike<unknown>,
+    keyCount: number,
+    compute: () => unknown,
+  ): PromiseLike<TierAnswer>;
   /** An entry was invalidated by `cacheInvalidate` (the tier may forget its copy). */
   invalidated?(receiver: unknown, keys: ArrayLike<unknown>, keyCount: number): void;
   /** Every entry was cleared by `cacheClear()` of the function (not of one instance). */
@@ -133,4 +155,27 @@ export function isTier(value: unknown): value is Tier {
     (value as { [TIER_BRAND]?: unknown })[TIER_BRAND] === true &&
     typeof (value as { attach?: unknown }).attach === 'function'
   );
+}
+
+/**
+ * The tier's stage of the miss pipeline (miss.ts): the tier answers (from its
+ * store, or by running `next`, the function), and its answer carries the
+ * local entry's expiry, no later than the cache's own ttl from now.
+ */
+export function tierStage(tier: AttachedTier, ttl: number): Stage {
+  return (next) => (miss) => {
+    const answer = tier.load(miss.receiver, miss.args, miss.keys, miss.count, () => {
+      next(miss);
+      return miss.value;
+    });
+    // The expiry settles first and the caller's promise follows from it (see policies/policy.ts).
+    let value: unknown;
+    const expiry = Promise.resolve(answer).then((answered) => {
+      value = answered.value;
+      const at = answered.expiresAt;
+      return at === undefined ? undefined : at === -Infinity ? NOT_CACHED : Math.min(preciseNow() + ttl, fromWallClock(at));
+    });
+    miss.expiry = expiry;
+    miss.value = expiry.then(() => value);
+  };
 }

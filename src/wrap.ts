@@ -1,19 +1,17 @@
 /**
  * The function wrapper: `lruCache`, `cache`, and the cached function the
  * decorator builds for a member: options read once, the group of caches
- * (scope.ts), an optional tier attached, and the call path (paths.ts) chosen
+ * (group.ts), an optional tier attached, and the call path (paths.ts) chosen
  * once, plus the control methods every cached function carries.
  */
-import type { Compute } from './cache.js';
-import { fromWallClock } from './clock.js';
+import { flushEvents } from './notify.js';
+import { Group } from './group.js';
+import { compose } from './miss.js';
 import { DEFAULT_SETTINGS, FUNCTION_OPTIONS, describe, readSettings, type Settings } from './options.js';
 import { callPath } from './paths.js';
-import { Grace } from './grace.js';
-import { Observer, flushEvictions } from './observe.js';
+import { parts } from './parts.js';
 import { register } from './registry.js';
-import { NOT_CACHED, ResultPolicy } from './policy.js';
-import { CacheGroup } from './scope.js';
-import type { AttachedTier } from './tier.js';
+import { tierStage } from './tier.js';
 import type { AnyFunction, CachedFunction, CacheInfo, CacheParameters, LruCacheOptions } from './types.js';
 
 /**
@@ -26,9 +24,9 @@ const GROUP: unique symbol = Symbol.for('lru-memo.group.v1') as never;
 export const TIER: unique symbol = Symbol.for('lru-memo.tier-of.v1') as never;
 
 /** The caches behind a function made by this library (any copy of it), or undefined. */
-export function groupOf(candidate: unknown): CacheGroup | undefined {
+export function groupOf(candidate: unknown): Group | undefined {
   if (typeof candidate !== 'function') return undefined;
-  const group = (candidate as { [GROUP]?: CacheGroup })[GROUP];
+  const group = (candidate as { [GROUP]?: Group })[GROUP];
   return group !== undefined && typeof group === 'object' ? group : undefined;
 }
 
@@ -105,6 +103,11 @@ function isClass(fn: object): boolean {
 /**
  * Builds a cached function. Shared by `lruCache`, `cache` and the decorator.
  * `caller` and `name` label errors and the tier's keys ("@cached", "convert").
+ *
+ * The one place that decides a function's parts: the stages of its miss
+ * pipeline (grace, per-result policy, tier: miss.ts composes them) and the
+ * cache parts its group installs (budget, onEvict). Everything else derives
+ * from the group: a part not configured has no code on its path.
  */
 export function createCachedFunction<F extends AnyFunction>(
   fn: F,
@@ -114,12 +117,10 @@ export function createCachedFunction<F extends AnyFunction>(
   member = false,
 ): CachedFunction<F> {
   const label = name === '' ? caller : `${caller} '${name}'`;
-  const results =
-    settings.ttlOf === undefined && settings.shouldCache === undefined
-      ? undefined
-      : new ResultPolicy(label, settings.ttl, settings.ttlOf, settings.shouldCache);
+  // Installed parts read their options (options.ts): a setting of theirs means the part is there.
+  const policy = settings.policy === undefined ? undefined : parts.policies!.policy(label, settings.ttl, settings.policy);
   // Bound to the group below: a tier may call it only once the wrapper exists.
-  let local: CacheGroup | undefined = undefined;
+  let local: Group | undefined = undefined;
   const tier = settings.shared?.attach({
     label,
     caller,
@@ -128,9 +129,9 @@ export function createCachedFunction<F extends AnyFunction>(
     member,
     scope: settings.scope,
     customKey: settings.key !== undefined,
-    grace: settings.grace,
-    softTimeoutMs: settings.softTimeoutMs,
-    lifetime: results === undefined ? undefined : (value, args) => results.lifetime(value, args),
+    grace: settings.grace?.ms ?? 0,
+    softTimeoutMs: settings.grace?.softTimeoutMs,
+    lifetime: policy === undefined ? undefined : (value, args) => policy.lifetime(value, args),
     local: {
       invalidate: (scoped, scopeKey, keys, count) => {
         if (scoped) local?.invalidateFor(scopeKey, keys, count);
@@ -139,53 +140,30 @@ export function createCachedFunction<F extends AnyFunction>(
       clear: () => local?.clearLocally(),
     },
   });
-  // With a tier, the tier asks the policy before sharing and reports its answer as the promise's expiry.
-  const tracked = results !== undefined && tier === undefined ? results : undefined;
-  const baseExpiryOf = tracked !== undefined ? tracked.settledExpiry : tierExpiry(tier);
-  const grace =
-    settings.grace === 0
-      ? undefined
-      : new Grace(settings.grace, settings.softTimeoutMs, settings.ttlOf !== undefined ? 0 : settings.ttl);
-  const observer = new Observer(settings.name, settings.onEvict);
-  const group = new CacheGroup(
-    settings.maxSize,
-    settings.ttl,
-    settings.scope,
-    settings.key as ((...args: unknown[]) => unknown) | undefined,
-    settings.budget,
-    grace === undefined ? baseExpiryOf : grace.expiryOf(baseExpiryOf),
-    results,
-    grace,
-    observer,
-  );
+  const group = new Group({
+    fn,
+    label,
+    maxSize: settings.maxSize,
+    ttl: settings.ttl,
+    graceMs: settings.grace?.ms ?? 0,
+    scope: settings.scope,
+    key: settings.key as ((...args: unknown[]) => unknown) | undefined,
+    budget: settings.budget,
+    onEvict: settings.onEvict,
+    name: settings.name,
+    // With a tier, the tier asks the policy before it shares a value, and its answer carries the decision.
+    compute: compose(
+      settings.grace === undefined ? undefined : parts.grace!.stage(settings.grace),
+      tier === undefined ? policy?.stage : undefined,
+      tier === undefined ? undefined : tierStage(tier, settings.ttl),
+    ),
+  });
   local = group;
   if (tier?.cleared !== undefined) group.onClearAll = () => tier.cleared!();
-  const computeValue: Compute =
-    tier !== undefined
-      ? (receiver, args, keys, count) => tier.load(receiver, args, keys, count, () => fn.apply(receiver, args as unknown[]))
-      : tracked !== undefined
-        ? (receiver, args) => tracked.track(fn.apply(receiver, args as unknown[]), args)
-        : (receiver, args) => fn.apply(receiver, args as unknown[]);
-  // Grace goes around everything a miss runs: the stale value answers for the tier and the function alike.
-  const compute = grace === undefined ? computeValue : grace.wrap(computeValue);
-  // The plain paths store without the miss protocol's bookkeeping, onEvict's queue included (and a budget
-  // may evict another function's entry, whose onEvict must run when this store is over).
-  const plain =
-    tier === undefined &&
-    results === undefined &&
-    grace === undefined &&
-    settings.onEvict === undefined &&
-    settings.budget === undefined;
-  const wrapper = callPath(fn, group, compute, plain, {
-    key: settings.key as AnyFunction | undefined,
-    ttl: settings.ttl,
-    scope: settings.scope,
-    member,
-    label,
-  });
+  const wrapper = callPath(fn, group, label, member);
   const parameters: CacheParameters = Object.freeze({
     maxSize: settings.maxSize,
-    ttl: settings.ttlOf ?? (settings.ttl === 0 ? undefined : settings.ttl),
+    ttl: settings.policy?.ttlOf ?? (settings.ttl === 0 ? undefined : settings.ttl),
   });
   Object.defineProperties(wrapper, {
     name: { value: fn.name, configurable: true },
@@ -194,7 +172,7 @@ export function createCachedFunction<F extends AnyFunction>(
     cacheClear: {
       value: () => {
         group.clearAll();
-        flushEvictions();
+        flushEvents();
       },
     },
     cacheParameters: { value: () => ({ ...parameters }) },
@@ -203,40 +181,24 @@ export function createCachedFunction<F extends AnyFunction>(
         const [keys, count] = group.keysOf(args);
         tier?.invalidated?.(undefined, keys, count);
         const removed = group.invalidateEverywhere(keys, count);
-        flushEvictions();
+        flushEvents();
         return removed;
       },
     },
-    cacheContains: {
-      value: (...args: unknown[]) =>
-        // A request-scoped cache answers for the current request (false outside any).
-        settings.scope === 'request'
-          ? group.containsFor(group.targetOf(undefined), ...group.keysOf(args))
-          : group.containsAnywhere(...group.keysOf(args)),
-    },
+    cacheContains: { value: (...args: unknown[]) => group.containsAnywhere(...group.keysOf(args)) },
     wrapped: { value: fn },
     [GROUP]: { value: group },
     [TIER]: { value: tier },
   });
-  observer.fn = wrapper as (...args: never[]) => unknown;
+  group.wrapper = wrapper as (...args: never[]) => unknown;
   if (settings.name !== '') register(wrapper);
   return wrapper as CachedFunction<F>;
 }
 
-/** The tier's expiry for a promise, converted to the clock's scale. */
-function tierExpiry(tier: AttachedTier | undefined) {
-  if (tier?.expiryOf === undefined) return undefined;
-  const expiryOf = tier.expiryOf.bind(tier);
-  return (promise: object) => {
-    const at = expiryOf(promise);
-    return at === undefined || at === NOT_CACHED ? at : fromWallClock(at);
-  };
-}
-
 /** A frozen `CacheInfo` snapshot of a group's totals. */
-export function infoOf(group: CacheGroup): CacheInfo {
+export function infoOf(group: Group): CacheInfo {
   const { hits, misses, currSize, evictions } = group.totals();
-  flushEvictions(); // reading currSize sweeps expired entries
+  flushEvents(); // reading currSize sweeps expired entries
   const info: CacheInfo = { hits, misses, maxSize: group.maxSize, currSize, evictions };
-  return Object.freeze(group.grace === undefined ? info : { ...info, staleAnswers: group.grace.staleAnswers });
+  return Object.freeze(group.graceMs === 0 ? info : { ...info, staleAnswers: group.staleAnswers });
 }

@@ -172,5 +172,5 @@ export function requestStats(fn: (...args: never[]) => unknown): RequestStats {
         (group === undefined ? '' : ` (its scope is ${typeof group.scope === 'function' ? 'a function' : `'${group.scope}'`})`),
     );
   }
-  return Object.freeze({ requests: group.recordsCreated, outside: group.outside });
+  return Object.freeze({ requests: group.receiversMade, outside: group.outside });
 }

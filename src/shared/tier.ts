@@ -6,8 +6,8 @@
  * process with the same key join it (the in-flight tier). The promise then:
  * 1. reads the shared store, bounded by `timeoutMs` (client timeouts do not
  *    bound a frozen server, so the tier keeps its own clock);
- * 2. on a hit, resolves with the decoded value and caps the local entry's
- *    life at the shared entry's expiry (`LoadCap`);
+ * 2. on a hit, answers with the decoded value and the shared entry's expiry,
+ *    which caps the local entry's life (`LoadCap`);
  * 3. on a miss, optionally takes the cross-process lock, or waits for the
  *    holder's result up to `waitMs`;
  * 4. computes, resolves, and writes the value in the background (the write
@@ -22,7 +22,7 @@
 import { isThenable } from '../async.js';
 import { describe } from '../describe.js';
 import { copyKeys } from '../keys.js';
-import type { AttachedTier, LocalCaches, TierContext } from '../tier.js';
+import type { AttachedTier, LocalCaches, TierAnswer, TierContext } from '../tier.js';
 import { taggedJsonCodec } from './codec.js';
 import { FAILED, GuardedStore, type Failed } from './guarded.js';
 import { encodeArguments, encodeScope, keyPrefix, lockKeyOf } from './keys.js';
@@ -120,8 +120,6 @@ export class SharedTier implements AttachedTier {
   private readonly scope: ((self: unknown) => unknown) | undefined;
   /** Whether keys come from option `key` (for error messages). */
   private readonly customKey: boolean;
-  /** The cap of each load's promise, read by the local cache when it fulfils. */
-  private readonly caps = new WeakMap<object, LoadCap>();
   /** This process's caches of the function: where bus messages from other processes land. */
   private readonly local: LocalCaches | undefined;
   /** The bus channel of this function (its key prefix), if option `bus` is on. */
@@ -163,25 +161,19 @@ export class SharedTier implements AttachedTier {
 
   /**
    * A local miss: the key is built (and checked) at once, then the shared
-   * store resolves the call. The promise is what the local cache stores.
+   * store resolves the call. The answer carries the value and its cap: the
+   * shared entry's expiry when it was read from the store; a computed value's
+   * life as the result policy decided it (-Infinity: not cached), if the cache
+   * has one; otherwise none (the local ttl applies).
    */
-  load(receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, count: number, compute: () => unknown): unknown {
+  load(receiver: unknown, args: ArrayLike<unknown>, keys: ArrayLike<unknown>, count: number, compute: () => unknown): Promise<TierAnswer> {
     const scopeKey = this.scopeKeyOf(receiver); // once: the key and the bus message share it
     const key = this.keyWith(scopeKey, keys, count);
     const cap: LoadCap = { notAfter: Infinity };
-    const promise = this.resolve(key, { compute, args, keys, count, scopeKey, cap });
-    this.caps.set(promise, cap);
-    return promise;
-  }
-
-  /**
-   * The shared entry's expiry, when the promise was answered from the store;
-   * a computed value's life as the result policy decided it (-Infinity: not
-   * cached), if the cache has one.
-   */
-  expiryOf(promise: object): number | undefined {
-    const notAfter = this.caps.get(promise)?.notAfter;
-    return notAfter === undefined || notAfter === Infinity ? undefined : notAfter;
+    return this.resolve(key, { compute, args, keys, count, scopeKey, cap }).then((value) => ({
+      value,
+      expiresAt: cap.notAfter === Infinity ? undefined : cap.notAfter,
+    }));
   }
 
   /** `cacheInvalidate` deletes the shared entry too (in the background), and other processes' copies. */

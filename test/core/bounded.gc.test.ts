@@ -111,10 +111,10 @@ describe('expired entries are reclaimed by the cache’s own writes', () => {
       const f = lruCache((key: number) => key, { maxSize: Infinity, ttl: 100 });
       const stored = () => {
         // White-box: entries the cache holds, live or not (cacheInfo would sweep before counting).
-        const group = (f as unknown as Record<symbol, { unscoped: { list: { size: number } } }>)[
+        const group = (f as unknown as Record<symbol, { unscoped: { table: { size: number } } }>)[
           Symbol.for('lru-memo.group.v1')
         ]!;
-        return group.unscoped.list.size;
+        return group.unscoped.table.size;
       };
       let peak = 0;
       for (let key = 0; key < 1_000_000; key++) {

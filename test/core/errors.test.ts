@@ -20,6 +20,21 @@ import {
 import { sharedTier } from '../../src/shared/index.js';
 import { CONTEXT_PROVIDER } from '../../src/context.js';
 import { requestStats, runInRequest, withRequestScope } from '../../src/request/index.js';
+import '../../src/grace/index.js';
+import '../../src/policies/index.js';
+import '../../src/events/index.js';
+import { parts } from '../../src/parts.js';
+
+/** Runs `act` as if the part `name` had never been imported (test/core/parts.test.ts: a program that never does). */
+function withoutPart(name: keyof typeof parts, act: () => unknown): unknown {
+  const installed = parts[name];
+  Reflect.deleteProperty(parts, name);
+  try {
+    return act();
+  } finally {
+    Object.assign(parts, { [name]: installed });
+  }
+}
 
 /** Runs `act` as if lru-memo/request had never been imported. */
 function withoutRequestPlugin(act: () => void): void {
@@ -324,6 +339,42 @@ const rows: Row[] = [
     () => withoutRequestPlugin(() => lruCache(function load(n: number) { return n; }, { scope: 'request' })(1)),
     TypeError,
     "lruCache 'load': scope 'request' needs the request plug-in: import { runInRequest } from 'lru-memo/request' (and run requests through it) before calling",
+  ],
+  [
+    '`grace` without `lru-memo/grace` loaded',
+    () => withoutPart('grace', () => lruCache(one, { ttl: 1000, grace: 5000 })),
+    TypeError,
+    "lruCache: option 'grace' is a part of lru-memo that this program has not loaded: add import 'lru-memo/grace' (once, before the caches that use it are made)",
+  ],
+  [
+    '`softTimeoutMs` without `lru-memo/grace` loaded',
+    () => withoutPart('grace', () => lruCache(one, { ttl: 1000, softTimeoutMs: 50 })),
+    TypeError,
+    "lruCache: option 'softTimeoutMs' is a part of lru-memo that this program has not loaded: add import 'lru-memo/grace' (once, before the caches that use it are made)",
+  ],
+  [
+    '`shouldCache` without `lru-memo/policies` loaded',
+    () => withoutPart('policies', () => lruCache(one, { shouldCache: () => true })),
+    TypeError,
+    "lruCache: option 'shouldCache' is a part of lru-memo that this program has not loaded: add import 'lru-memo/policies' (once, before the caches that use it are made)",
+  ],
+  [
+    '`ttl` as a function without `lru-memo/policies` loaded',
+    () => withoutPart('policies', () => lruCache(one, { ttl: () => 1000 })),
+    TypeError,
+    "lruCache: option 'ttl' as a function is a part of lru-memo that this program has not loaded: add import 'lru-memo/policies' (once, before the caches that use it are made)",
+  ],
+  [
+    '`onEvict` without `lru-memo/events` loaded',
+    () => withoutPart('events', () => lruCache(one, { onEvict: () => {} })),
+    TypeError,
+    "lruCache: option 'onEvict' is a part of lru-memo that this program has not loaded: add import 'lru-memo/events' (once, before the caches that use it are made)",
+  ],
+  [
+    '`@cached` with `grace` without `lru-memo/grace` loaded',
+    () => withoutPart('grace', () => loose({ ttl: 1000, grace: 5000 })),
+    TypeError,
+    "@cached: option 'grace' is a part of lru-memo that this program has not loaded: add import 'lru-memo/grace' (once, before the caches that use it are made)",
   ],
   ['runInRequest of a non-function', () => runInRequest(42 as never), TypeError, 'runInRequest: expected a function to run, received 42'],
   [

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cached, cacheClear, cacheInvalidate, createBudget, lruCache } from '../../src/index.js';
+import '../../src/events/index.js';
 
 type Call = [unknown[], unknown, string];
 

@@ -10,6 +10,7 @@ import { lruCache } from '../../src/index.js';
 import { sharedStats, sharedTier } from '../../src/shared/index.js';
 import { lockKeyOf } from '../../src/shared/keys.js';
 import { MemoryStore } from '../support/memory-store.js';
+import '../../src/grace/index.js';
 
 const TTL = 60_000;
 const GRACE = 600_000;

@@ -6,8 +6,9 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Grace } from '../../src/grace.js';
 import { cacheInfo, cached, lruCache, MISS_CHANNEL, type CachedFunction } from '../../src/index.js';
+import '../../src/grace/index.js';
+import '../../src/events/index.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -453,24 +454,42 @@ describe('grace, types', () => {
   });
 });
 
-describe('Grace, the offer between a lookup and its miss (src/grace.ts)', () => {
-  it('is taken only by the miss of the same cache for the same keys (SameValueZero), and only once', () => {
-    const grace = new Grace(1000, undefined, 100);
-    const [cacheA, cacheB] = [{}, {}];
-    grace.offer(cacheA, ['a', NaN], 'stale', 50, 60);
-    expect(grace.take(cacheA, ['b', NaN], 2)).toBeUndefined(); // another key (a call cut short left it): not taken...
-    expect(grace.take(cacheA, ['a', NaN], 2)).toBeUndefined(); // ...and gone
-    grace.offer(cacheA, ['a', NaN], 'stale', 50, 60);
-    expect(grace.take(cacheB, ['a', NaN], 2)).toBeUndefined(); // another cache (another receiver)
-    grace.offer(cacheA, ['a', -0], 'stale', 50, 60);
-    expect(grace.take(cacheA, ['a', 0], 2)).toEqual({ value: 'stale', expiry: 50 });
-    expect(grace.take(cacheA, ['a', 0], 2)).toBeUndefined();
+describe('grace: the stale entry of a miss is its own', () => {
+  it('found by the same keys (SameValueZero) in the same cache: never another key\'s, never another receiver\'s', () => {
+    let down = false;
+    const f = lruCache(
+      function (this: unknown, key: string, n: number) {
+        if (down) throw new Error(`down (${key}, ${n})`);
+        return `${key}:${n}:${this === undefined ? 'none' : 'receiver'}`;
+      },
+      { ttl: 100, grace: 1000, maxSize: Infinity },
+    );
+    const receiver = {};
+    expect(f('a', NaN)).toBe('a:NaN:none');
+    expect(f('a', -0)).toBe('a:0:none');
+    expect(f.call(receiver, 'r', 1)).toBe('r:1:receiver');
+    vi.advanceTimersByTime(150);
+    down = true;
+    expect(f('a', NaN)).toBe('a:NaN:none'); // NaN finds NaN
+    expect(f('a', 0)).toBe('a:0:none'); // 0 finds -0
+    expect(() => f('b', NaN)).toThrow('down (b, NaN)'); // another key has nothing stale
+    expect(() => f.call(receiver, 'a', 0)).toThrow('down (a, 0)'); // another receiver neither
+    expect(() => f('r', 1)).toThrow('down (r, 1)'); // nor calls without one
+    expect(f.call(receiver, 'r', 1)).toBe('r:1:receiver');
+    expect(f.cacheInfo().staleAnswers).toBe(3);
   });
 
-  it('is not offered past grace', () => {
-    const grace = new Grace(1000, undefined, 100);
-    const cache = {};
-    grace.offer(cache, ['a'], 'stale', 50, 1050);
-    expect(grace.take(cache, ['a'], 1)).toBeUndefined();
+  it('not past grace: ttl + grace later the failure propagates', () => {
+    let down = false;
+    const f = lruCache((key: string) => {
+      if (down) throw new Error('down');
+      return key;
+    }, { ttl: 100, grace: 1000 });
+    f('a');
+    vi.advanceTimersByTime(1099);
+    down = true;
+    expect(f('a')).toBe('a');
+    vi.advanceTimersByTime(2);
+    expect(() => f('a')).toThrow('down');
   });
 });

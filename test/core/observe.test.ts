@@ -15,6 +15,7 @@ import {
   namedCaches,
   type CacheEvent,
 } from '../../src/index.js';
+import '../../src/events/index.js';
 
 describe('evictions in cacheInfo', () => {
   it('counts entries dropped to make room, not expired or invalidated ones; cacheClear resets it', () => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { lruCache } from '../../src/index.js';
 import { Watcher } from '../support/gc.js';
+import '../../src/policies/index.js';
 
 type Value = { payload: number[]; keep: boolean };
 

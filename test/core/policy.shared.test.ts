@@ -10,6 +10,7 @@ import { lruCache } from '../../src/index.js';
 import { sharedStats, sharedTier } from '../../src/shared/index.js';
 import { counted } from '../support/counted.js';
 import { MemoryStore } from '../support/memory-store.js';
+import '../../src/policies/index.js';
 
 /** Milliseconds left to the store's only entry. */
 function storedLife(store: MemoryStore): number {

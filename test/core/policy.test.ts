@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'v
 import { createBudget, lruCache } from '../../src/index.js';
 import { runInRequest } from '../../src/request/index.js';
 import { counted } from '../support/counted.js';
+import '../../src/policies/index.js';
 
 type Wrapped = ((...args: unknown[]) => unknown) & { cacheInfo(): { hits: number; misses: number; currSize: number, evictions: 0 } };
 

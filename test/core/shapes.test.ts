@@ -15,9 +15,9 @@ const worker = fileURLToPath(new URL('../../node_modules/.cache/lru-memo-test/sh
 
 /** The library's functions on the paths the worker runs (names as esbuild keeps them). */
 const LIBRARY_FUNCTIONS = [
-  'member12', 'onObject1', 'firstCall1', 'createRecord', 'countFirstMiss', 'store1', 'counted', 'join',
-  'InstanceRecord', 'Cohort', 'CohortTally', 'Watch', 'watchSettlement', 'Cache', 'RecencyList', 'TrieNode',
-  'WeakEntry', 'store', 'place', 'grow', 'resolve',
+  'member1', 'member2', 'firstCall1', 'newReceiverCache', 'receiverCache', 'miss1', 'runMiss', 'call1', 'call2',
+  'store1', 'store', 'place', 'grow', 'resolve', 'settled', 'holds', 'watchSettlement', 'Watch', 'Cache', 'Table',
+  'RecencyList', 'TrieNode', 'WeakEntry', 'WeakSlot', 'Miss',
 ];
 
 /** Functions whose optimized code V8 dropped because an object it embedded died, with counts. */

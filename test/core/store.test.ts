@@ -1,87 +1,99 @@
 import { describe, expect, it } from 'vitest';
-import { Cache } from '../../src/cache.js';
-import type { TrieNode } from '../../src/keys.js';
 import { RecencyList } from '../../src/store.js';
+import { rootOf, tableOf } from '../support/tables.js';
 
-/** Reads the trie root for an argument count (white-box, for pruning checks). */
-function rootOf(cache: Cache, count: number): TrieNode | undefined {
-  return (cache as unknown as { roots: (TrieNode | undefined)[] }).roots[count];
+/** A recency list whose evictions are recorded (or refused). */
+class List extends RecencyList {
+  readonly evicted: number[];
+  constructor(maxSize: number, refuse = false) {
+    const evicted: number[] = [];
+    super(maxSize, {
+      evictSlot(slot) {
+        if (refuse) throw new Error('an unbounded list never evicts');
+        evicted.push(slot);
+      },
+    });
+    this.evicted = evicted;
+  }
 }
 
 describe('RecencyList', () => {
   it('evicts the least recently used slot and reuses it', () => {
-    const evicted: number[] = [];
-    const list = new RecencyList(3, { evictSlot: (slot) => void evicted.push(slot) });
+    const list = new List(3);
     const [a, b, c] = [list.allocate(), list.allocate(), list.allocate()];
     list.touch(a);
     const d = list.allocate();
-    expect(evicted).toEqual([b]);
+    expect(list.evicted).toEqual([b]);
     expect(d).toBe(b);
-    expect([...list.slotsOldestFirst()]).toEqual([c, a, d]);
+    expect(list.slotsOldestFirst()).toEqual([c, a, d]);
     expect(list.size).toBe(3);
   });
 
   it('releases and reuses slots, growing past its initial capacity', () => {
-    const list = new RecencyList(Infinity, {
-      evictSlot() {
-        throw new Error('an unbounded list never evicts');
-      },
-    });
+    const list = new List(Infinity, true);
     const slots = Array.from({ length: 100 }, () => list.allocate());
     expect(new Set(slots).size).toBe(100);
     list.release(slots[50]!);
     list.release(slots[0]!);
     expect(list.size).toBe(98);
     expect(list.allocate()).toBe(slots[0]);
-    expect([...list.slotsOldestFirst()].length).toBe(99);
-    list.clear();
-    expect(list.size).toBe(0);
-    expect([...list.slotsOldestFirst()]).toEqual([]);
+    expect(list.slotsOldestFirst().length).toBe(99);
   });
 
   it('touch on the head and on the tail keeps the order consistent', () => {
-    const list = new RecencyList(4, { evictSlot() {} });
+    const list = new List(4);
     const s = [list.allocate(), list.allocate(), list.allocate()];
     list.touch(s[2]!); // head already
     list.touch(s[0]!); // tail
-    expect([...list.slotsOldestFirst()]).toEqual([s[1], s[2], s[0]]);
+    expect(list.slotsOldestFirst()).toEqual([s[1], s[2], s[0]]);
+  });
+
+  it('a lone slot needs no links; the second one links both', () => {
+    const list = new List(Infinity);
+    const first = list.allocate();
+    expect(list.slotsOldestFirst()).toEqual([first]);
+    list.release(first);
+    expect(list.slotsOldestFirst()).toEqual([]);
+    const [a, b] = [list.allocate(), list.allocate()];
+    list.touch(a);
+    expect(list.slotsOldestFirst()).toEqual([b, a]);
   });
 });
 
-describe('Cache trie pruning', () => {
+describe('Table trie pruning', () => {
   it('a bounded cache over ever-new primitive keys keeps its trie at the bound', () => {
-    const cache = new Cache(10, 0);
-    for (let i = 0; i < 10_000; i++) cache.store([i, i % 3, 'x'], 3, i, false);
-    const root = rootOf(cache, 3)!;
-    expect(cache.size).toBe(10);
+    const table = tableOf(10);
+    for (let i = 0; i < 10_000; i++) table.store([i, i % 3, 'x'], 3, i, undefined);
+    const root = rootOf(table, 3)!;
+    expect(table.entries).toBe(10);
     expect(root.live).toBe(10);
     expect(root.size).toBe(10); // one first key per live entry: evicted ones were pruned
   });
 
   it('delete prunes emptied branches up to the root', () => {
-    const cache = new Cache(Infinity, 0);
-    cache.store([1, 2], 2, 'a', false);
-    cache.store([1, 3], 2, 'b', false);
-    const root = rootOf(cache, 2)!;
+    const table = tableOf(Infinity);
+    table.store([1, 2], 2, 'a', undefined);
+    table.store([1, 3], 2, 'b', undefined);
+    const root = rootOf(table, 2)!;
     expect(root.size).toBe(1);
-    expect(cache.delete([1, 2], 2)).toBe(true);
+    expect(table.delete([1, 2], 2)).toBe(true);
     expect(root.size).toBe(1);
-    expect(cache.delete([1, 3], 2)).toBe(true);
+    expect(table.delete([1, 3], 2)).toBe(true);
     expect(root.size).toBe(0);
     expect(root.live).toBe(0);
-    expect(cache.delete([1, 3], 2)).toBe(false);
+    expect(table.delete([1, 3], 2)).toBe(false);
   });
 
   it('evicting object-keyed entries prunes their primitive prefixes', () => {
-    const cache = new Cache(5, 0);
+    const table = tableOf(5);
     const keep: object[] = [];
     for (let i = 0; i < 1000; i++) {
       const o = {};
       keep.push(o);
-      cache.store([`request-${i}`, o], 2, i, false);
+      table.store([`request-${i}`, o], 2, i, undefined);
     }
-    const root = rootOf(cache, 2)!;
-    expect(cache.size).toBe(5);
+    const root = rootOf(table, 2)!;
+    expect(table.entries).toBe(5);
     expect(root.size).toBe(5);
   });
 });

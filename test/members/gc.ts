@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cached, cacheInfo, type CachedFunction } from '../../src/index.js';
-import { Watcher, collectUntil, forceGc, heapAfterGc } from '../support/gc.js';
+import { Watcher, forceGc, heapAfterGc } from '../support/gc.js';
 
 class Service {
   constructor(
@@ -64,8 +64,8 @@ export function memberGcSuite(): void {
       expect(watcher.collected(controlIndex)).toBe(false);
       expect(control.compute(2).owner).toBe(control); // its cache survived too
       expect(cacheInfo(control, 'compute').hits).toBe(2);
-      // Totals fall back to the live instances once the dead ones are reclaimed.
-      expect(await collectUntil(() => compute.cacheInfo().currSize === 1, 30)).toBe(true);
+      // Totals are counters: the collected instances' calls stay counted, and no instance is listed for currSize.
+      expect(compute.cacheInfo()).toMatchObject({ hits: 10_002, misses: 10_001, currSize: 0 });
     });
 
     it('a scope key object is held weakly: collected with its instances; a held key is not', async () => {
@@ -156,7 +156,7 @@ export function memberGcSuite(): void {
       naive.clear();
     });
 
-    it('totals: instances created in bulk (thousands in one task) leave currSize once collected; a held one stays', async () => {
+    it('totals are counters: instances made in bulk (thousands in one task) are collected, their calls stay counted; a held one stays', async () => {
       class Bulk {
         @cached
         twice(n: number) {
@@ -164,43 +164,26 @@ export function memberGcSuite(): void {
         }
       }
       const twice = Bulk.prototype.twice as CachedFunction<Bulk['twice']>;
+      const watcher = new Watcher();
       const held = new Bulk();
       held.twice(1);
-      await collectUntil(() => true, 1); // the held one belongs to an earlier task
+      held.twice(1);
+      const heldIndex = watcher.watch(held);
+      const dropped: number[] = [];
       (function bulk() {
-        for (let i = 0; i < 5_000; i++) new Bulk().twice(i);
-      })();
-      expect(twice.cacheInfo().currSize).toBe(5_001);
-      expect(await collectUntil(() => twice.cacheInfo().currSize === 1, 30)).toBe(true);
-      expect(cacheInfo(held, 'twice')).toEqual({ hits: 0, misses: 1, maxSize: 128, currSize: 1, evictions: 0 });
-    });
-
-    it('totals under load: an instance that lives on keeps at most 63 collected neighbours counted, and they go with it', async () => {
-      class Loaded {
-        @cached
-        twice(n: number) {
-          return n * 2;
-        }
-      }
-      const twice = Loaded.prototype.twice as CachedFunction<Loaded['twice']>;
-      let survivor: Loaded | undefined;
-      (function load() {
-        // Past the first 64 awaiting collection, instances are reported in groups of up to 64.
-        for (let i = 0; i < 3_000; i++) {
-          const item = new Loaded();
+        for (let i = 0; i < 5_000; i++) {
+          const item = new Bulk();
           item.twice(i);
-          if (i === 2_000) survivor = item;
+          if (i % 100 === 0) dropped.push(watcher.watch(item));
         }
       })();
-      expect(twice.cacheInfo().currSize).toBe(3_000);
-      // Settles at the survivor's group: never the survivor alone would be exact, never more than 64.
-      await collectUntil(() => false, 6);
-      const settled = twice.cacheInfo().currSize;
-      expect(settled).toBeGreaterThanOrEqual(1);
-      expect(settled).toBeLessThanOrEqual(64);
-      expect(cacheInfo(survivor!, 'twice').currSize).toBe(1);
-      survivor = undefined;
-      expect(await collectUntil(() => twice.cacheInfo().currSize === 0, 30)).toBe(true);
+      expect(twice.cacheInfo()).toEqual({ hits: 1, misses: 5_001, maxSize: 128, currSize: 0, evictions: 0 });
+      expect(await watcher.awaitCollected(dropped, 30)).toBe(true);
+      expect(watcher.collected(heldIndex)).toBe(false);
+      expect(twice.cacheInfo()).toEqual({ hits: 1, misses: 5_001, maxSize: 128, currSize: 0, evictions: 0 });
+      expect(cacheInfo(held, 'twice')).toEqual({ hits: 1, misses: 1, maxSize: 128, currSize: 1, evictions: 0 });
+      expect(held.twice(1)).toBe(2);
+      expect(cacheInfo(held, 'twice').hits).toBe(2);
     });
 
     it('heap after 50,000 short-lived instances stays under 8 MB; a naive module-level memoizer grows past it', async () => {

@@ -144,7 +144,7 @@ export function instanceSuite(): void {
   });
 
   describe('totals over instances', () => {
-    it('Class.prototype.m.cacheInfo(): hits and misses since the last clear-all, entries held by live instances', () => {
+    it('Class.prototype.m.cacheInfo(): hits and misses since the last clear-all; entries per instance', () => {
       class Counter {
         @cached
         twice(n: number) {
@@ -157,16 +157,20 @@ export function instanceSuite(): void {
       a.twice(1);
       b.twice(1);
       b.twice(2);
-      expect(method.cacheInfo()).toEqual(info(1, 3, 3));
-      cacheClear(a, 'twice'); // one instance: its entries go, the totals' counters stay
-      expect(method.cacheInfo()).toEqual(info(1, 3, 2));
+      // Nothing lists the instances: the totals count calls; each instance counts its own entries.
+      expect(method.cacheInfo()).toEqual(info(1, 3, 0));
+      expect([cacheInfo(a, 'twice'), cacheInfo(b, 'twice')]).toEqual([info(1, 1, 1), info(0, 2, 2)]);
+      cacheClear(a, 'twice'); // one instance: its entries and counters go, the totals' counters stay
+      expect(method.cacheInfo()).toEqual(info(1, 3, 0));
+      expect(cacheInfo(a, 'twice')).toEqual(info(0, 0, 0));
       cacheInvalidate(b, 'twice', 2);
-      expect(method.cacheInfo()).toEqual(info(1, 3, 1));
+      expect(cacheInfo(b, 'twice')).toEqual(info(0, 2, 1));
       method.cacheClear(); // every instance, in O(1)
       expect(method.cacheInfo()).toEqual(info(0, 0, 0));
       expect(cacheInfo(b, 'twice')).toEqual(info(0, 0, 0));
       b.twice(1);
-      expect(method.cacheInfo()).toEqual(info(0, 1, 1));
+      expect(method.cacheInfo()).toEqual(info(0, 1, 0));
+      expect(cacheInfo(b, 'twice')).toEqual(info(0, 1, 1));
     });
 
     it('a call in flight during a clear-all does not store its result', () => {

@@ -7,6 +7,7 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cached, cacheContains, cacheInfo } from '../../src/index.js';
+import '../../src/policies/index.js';
 
 interface Found {
   id: number;

@@ -21,8 +21,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (path: string) => join(repo, 'node_modules', path);
 
-/** Gzipped bytes above which the size check fails: a guard against growth (today 13.4 KB for lruCache, 13.9 KB for cached, with onEvict, namedCaches and the diagnostics channels; the 5 KB goal of issue 14 is not met). */
-export const SIZE_LIMIT_GZIP = 14_500;
+/**
+ * Gzipped bytes (esbuild --minify --format=esm --platform=browser, gzip -9)
+ * above which the size check fails, per import, for a bundle that sets no
+ * option of a part: what the rebuilt core measures (9,458 / 10,632 / 11,222
+ * bytes), with about 1% of room. Issue 23's targets are lower (9,000 /
+ * 9,500 / 10,000) and not met yet: lower these as the bundle shrinks.
+ */
+export const SIZE_LIMITS = { cache: 9_550, lruCache: 10_750, cached: 11_350 } as const;
 
 let root: string;
 let consumer: string;
@@ -56,6 +62,7 @@ describe('the built package', () => {
 import { createRequire } from 'node:module';
 import * as esm from 'lru-memo';
 import { sharedTier } from 'lru-memo/shared';
+import 'lru-memo/grace';
 const cjs = createRequire(import.meta.url)('lru-memo');
 const cjsRequest = createRequire(import.meta.url)('lru-memo/request');
 const report = {};
@@ -85,6 +92,9 @@ let runs = 0;
 const perRequest = esm.lruCache((n) => (runs++, n), { scope: 'request' });
 await cjsRequest.runInRequest(async () => { perRequest(1); perRequest(1); });
 report.requestAcross = runs;
+
+// A part imported through the ESM build serves the CommonJS build's caches too.
+report.partAcross = cjs.lruCache((n) => n, { ttl: 1000, grace: 1000 })(3);
 console.log(JSON.stringify(report));
 `,
     );
@@ -97,6 +107,7 @@ console.log(JSON.stringify(report));
       cjsTakesEsmTier: 5,
       namedAcross: ['from-cjs,from-esm', 'from-cjs,from-esm'],
       requestAcross: 1,
+      partAcross: 3,
     });
   });
 
@@ -124,25 +135,40 @@ console.log(JSON.stringify(report));
     expect(result.status).toBe(0);
   });
 
-  it.each([
-    ['lruCache', "import { lruCache } from 'lru-memo'; console.log(lruCache);"],
-    ['cached', "import { cached } from 'lru-memo'; console.log(cached);"],
-  ])('size: import { %s } bundles under the limit, without the shared tier', async (name, source) => {
+  /** The minified bundle of `source` as a user's bundler makes it from the built package, and its gzipped size. */
+  async function bundled(source: string): Promise<{ code: string; gzip: number }> {
     const out = await build({
       stdin: { contents: source, resolveDir: consumer, loader: 'js' },
       bundle: true,
       minify: true,
       format: 'esm',
-      platform: 'neutral',
+      platform: 'browser',
       write: false,
       logLevel: 'error',
     });
     const code = out.outputFiles[0]!.text;
-    const gzip = gzipSync(code, { level: 9 }).length;
-    console.log(`import { ${name} }: ${code.length} B minified, ${gzip} B gzipped (limit ${SIZE_LIMIT_GZIP})`);
-    expect(gzip).toBeLessThanOrEqual(SIZE_LIMIT_GZIP);
+    return { code, gzip: gzipSync(code, { level: 9 }).length };
+  }
+
+  it.each(Object.entries(SIZE_LIMITS))('size: import { %s } bundles within %i bytes gzipped, without the parts or tiers', async (name, limit) => {
+    const { code, gzip } = await bundled(`import { ${name} } from 'lru-memo'; console.log(${name});`);
+    console.log(`import { ${name} }: ${code.length} B minified, ${gzip} B gzipped (limit ${limit})`);
+    expect(gzip).toBeLessThanOrEqual(limit);
+    expect(code).not.toContain('answers a slow refresh'); // lru-memo/grace
+    expect(code).not.toContain('must return a boolean'); // lru-memo/policies
+    expect(code).not.toContain('getBuiltinModule'); // lru-memo/events
     expect(code).not.toContain('lm1:'); // the shared tier's envelope
     expect(code).not.toContain('createCluster'); // the Redis adapter
+  });
+
+  it('size: a part is in the bundle once imported (what the checks above look for is really its code)', async () => {
+    const { code, gzip } = await bundled(
+      "import { lruCache } from 'lru-memo'; import 'lru-memo/grace'; import 'lru-memo/policies'; import 'lru-memo/events'; console.log(lruCache);",
+    );
+    console.log(`import { lruCache } with grace, policies and events: ${code.length} B minified, ${gzip} B gzipped`);
+    expect(code).toContain('answers a slow refresh');
+    expect(code).toContain('must return a boolean');
+    expect(code).toContain('getBuiltinModule');
   });
 });
 

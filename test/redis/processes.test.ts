@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../scripts/redis-server.js';
+import '../../src/grace/index.js';
 
 /**
  * The worker, bundled once before the tests: a plain `node worker.mjs` starts

@@ -10,6 +10,7 @@ import { lruCache } from '../../src/index.js';
 import { sharedStats, sharedTier } from '../../src/shared/index.js';
 import { redisStore } from '../../src/redis/index.js';
 import { connectedClient } from './client.js';
+import '../../src/grace/index.js';
 
 const env = process.env;
 const port = Number(env.REDIS_PORT);

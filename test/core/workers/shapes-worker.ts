@@ -4,7 +4,7 @@
  * and dropped, with a full GC after each repetition, so that every object of
  * the library's per-instance classes is dead at each GC.
  *
- * The control: ControlRecord, a class of the same kind as InstanceRecord,
+ * The control: ControlRecord, a class of the same kind as a receiver's Cache,
  * allocated by a hot function of this file and never kept. Its code must be
  * discarded at those GCs (V8 drops optimized code that embeds a dead map):
  * that shows the run does provoke what the test looks for.

@@ -4,6 +4,9 @@
  * or the compile fails ("unused directive").
  */
 import { cached, cacheContains, cacheInfo, cacheInvalidate, lruCache, namedCaches, type CacheInfo } from 'lru-memo';
+import 'lru-memo/grace';
+import 'lru-memo/policies';
+import 'lru-memo/events';
 import { sharedTier, type SharedStore } from 'lru-memo/shared';
 import { runInRequest } from 'lru-memo/request';
 
