@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // test/package/consumer is a user's code, compiled against the built package by test/package.
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '*.tgz', 'test/package/consumer/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '*.tgz', 'test/package/consumer/', 'docs/api/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
