@@ -130,6 +130,13 @@ export class Group implements PendingHolder, Observed {
   readonly compute: Computation | undefined;
   /** Receivers' caches start with one inline entry (not with a budget or grace, whose parts keep state per entry). */
   readonly inline: boolean;
+  /**
+   * A miss of this function can tell no one anything but the diagnostics
+   * channels: no stages, no onEvict, no budget (whose evictions reach other
+   * functions' caches). With nobody subscribed, its plain miss skips the
+   * event steps (miss.ts).
+   */
+  readonly quiet: boolean;
   /** The wrapper, once made: what events name. */
   wrapper: ((...args: never[]) => unknown) | undefined = undefined;
 
@@ -182,6 +189,7 @@ export class Group implements PendingHolder, Observed {
     this.name = config.name;
     this.compute = config.compute;
     this.inline = config.budget === undefined && config.graceMs === 0;
+    this.quiet = config.compute === undefined && config.onEvict === undefined && config.budget === undefined;
     this.receivers = this.newReceiverCaches();
     this.unscoped = this.heldCache();
   }

@@ -73,6 +73,15 @@ export function compose(grace: Stage | undefined, policy: Stage | undefined, tie
 }
 
 /**
+ * Whether a miss of `group` has nothing to tell: no events part, or a quiet
+ * group while nothing is queued and nobody subscribes to the channels.
+ */
+function isSilent(group: Group): boolean {
+  const events = parts.events;
+  return events === undefined || (group.quiet && events.silent());
+}
+
+/**
  * The miss protocol (see the module comment), one function for every cache
  * and every arity: `args` are the call's arguments (for zero to three, also
  * given as `a`, `b`, `c` with `args` undefined: a plain miss then allocates
@@ -100,7 +109,7 @@ export function runMiss(
   cacheCount = count,
 ): unknown {
   const fn = group.fn as (this: unknown, ...args: unknown[]) => unknown;
-  if (count === 1 && args === undefined && cache !== undefined && group.compute === undefined && parts.events === undefined) {
+  if (count === 1 && args === undefined && cache !== undefined && group.compute === undefined && isSilent(group)) {
     // The plain miss of one key, nothing to tell: the steps below with nothing that would not run.
     cache.misses++;
     if (cache.stamp !== HELD) group.receiverMisses++;

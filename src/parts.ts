@@ -57,6 +57,8 @@ export interface EventsPart {
   read(path: OptionPath, value: unknown): OnEvict;
   /** Delivers what the operations that just ended queued (core's flush points, notify.ts). */
   flush(): void;
+  /** Nothing is queued and nobody subscribes to the channels: a quiet group's miss has nothing to tell. */
+  silent(): boolean;
   missed(group: Observed): void;
   evicted(group: Observed): void;
   removed(group: Observed, key: unknown[], value: unknown, reason: RemovalReason): void;

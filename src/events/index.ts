@@ -93,9 +93,16 @@ function publishLater(channel: Channel | undefined, group: Observed): void {
   if (channel?.hasSubscribers === true) pending.push(channel, Object.freeze({ name: group.name, fn: group.wrapper! }), undefined);
 }
 
+/** Nothing waits to be delivered, and no channel has a subscriber. */
+function silent(): boolean {
+  const found = (channels ??= lookUpChannels());
+  return next === pending.length && (found === null || (!found.miss.hasSubscribers && !found.evict.hasSubscribers));
+}
+
 parts.events ??= {
   read: (path, value) => readFunction(path, 'onEvict', value) as OnEvict,
   flush,
+  silent,
   missed: (group) => publishLater((channels ??= lookUpChannels())?.miss, group),
   evicted: (group) => publishLater((channels ??= lookUpChannels())?.evict, group),
   removed: (group, key, value, reason) => void pending.push(group.onEvict, undefined, [key, value, reason]),

@@ -154,6 +154,26 @@ describe('diagnostics channels', () => {
     expect(f.cacheInfo().evictions).toBe(2); // still counted
   });
 
+  it('a cache that missed while nobody subscribed publishes once somebody does (the quiet miss checks at every call)', () => {
+    const f = lruCache((n: number) => n, { maxSize: 2 });
+    for (let i = 0; i < 10; i++) f(i); // misses and evictions with nobody listening
+    const misses: CacheEvent[] = [];
+    const evictions: CacheEvent[] = [];
+    const onMiss = (message: unknown) => void misses.push(message as CacheEvent);
+    const onEvict = (message: unknown) => void evictions.push(message as CacheEvent);
+    subscribe(MISS_CHANNEL, onMiss);
+    subscribe(EVICT_CHANNEL, onEvict);
+    try {
+      f(100);
+      f(101);
+    } finally {
+      unsubscribe(MISS_CHANNEL, onMiss);
+      unsubscribe(EVICT_CHANNEL, onEvict);
+    }
+    expect(misses.filter((e) => e.fn === f)).toHaveLength(2);
+    expect(evictions.filter((e) => e.fn === f)).toHaveLength(2);
+  });
+
   it('members publish too, including the first call on a new instance', () => {
     const misses: CacheEvent[] = [];
     const onMiss = (message: unknown) => void misses.push(message as CacheEvent);
