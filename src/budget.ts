@@ -36,34 +36,46 @@ export interface BudgetedTable {
 
 /** One attached table, as the budget sees it, and the table's handle on the budget. */
 export class Membership {
-  /** The budget slot of each of the table's slots. */
-  private readonly budgetSlotOf: number[] = [];
+  /**
+   * The budget slot of each of the table's slots (-1: none). Typed, so a hit
+   * reads it with no hole check, and touches the budget's list directly.
+   */
+  private budgetSlotOf = new Int32Array(4).fill(-1);
+  private readonly list: RecencyList;
   constructor(
     readonly table: WeakRef<BudgetedTable>,
     readonly budget: BudgetImpl,
-  ) {}
+  ) {
+    this.list = budget.list;
+  }
 
   /** A new entry in the table's `slot` counts against the budget, which may evict globally to make room. */
   admit(slot: number): void {
-    this.budgetSlotOf[slot] = this.budget.admit(this, slot);
+    let slots = this.budgetSlotOf;
+    if (slot >= slots.length) {
+      slots = new Int32Array(Math.max(slot + 1, slots.length * 2)).fill(-1);
+      slots.set(this.budgetSlotOf);
+      this.budgetSlotOf = slots;
+    }
+    slots[slot] = this.budget.admit(this, slot);
   }
 
   /** A hit on the table's `slot`: most recent across the whole budget. */
   touch(slot: number): void {
-    this.budget.touch(this.budgetSlotOf[slot]!);
+    this.list.touch(this.budgetSlotOf[slot]!);
   }
 
   /** The table dropped its `slot` on its own (eviction, expiry, invalidation, clear). */
   leave(slot: number): void {
-    const budgetSlot = this.budgetSlotOf[slot];
-    if (budgetSlot !== undefined) this.budget.leave(this, slot, budgetSlot);
+    const budgetSlot = slot < this.budgetSlotOf.length ? this.budgetSlotOf[slot]! : -1;
+    if (budgetSlot !== -1) this.budget.leave(this, slot, budgetSlot);
   }
 
   /** Every budget slot this table still holds (its table was collected). */
   leaveAll(): void {
-    for (const [slot, budgetSlot] of this.budgetSlotOf.entries()) {
-      if (budgetSlot !== undefined) this.budget.leave(this, slot, budgetSlot);
-    }
+    this.budgetSlotOf.forEach((budgetSlot, slot) => {
+      if (budgetSlot !== -1) this.budget.leave(this, slot, budgetSlot);
+    });
   }
 }
 
@@ -75,8 +87,8 @@ export class Membership {
 const collectedTables = /* @__PURE__ */ new FinalizationRegistry<Membership>((gone) => gone.budget.dropMember(gone));
 
 export class BudgetImpl implements Budget, SlotOwner {
-  /** One recency list over every attached table's entries. */
-  private readonly list: RecencyList;
+  /** One recency list over every attached table's entries (its members touch it on hits). */
+  readonly list: RecencyList;
   /** Per budget slot: the membership it belongs to and the table's slot. */
   private readonly owners: (Membership | undefined)[] = [];
   private readonly tableSlots: number[] = [];
@@ -109,11 +121,6 @@ export class BudgetImpl implements Budget, SlotOwner {
     if (this.owners[budgetSlot] !== membership || this.tableSlots[budgetSlot] !== slot) return;
     this.owners[budgetSlot] = undefined;
     this.list.release(budgetSlot);
-  }
-
-  /** A hit on an entry held in `budgetSlot`: most recent across the whole budget. */
-  touch(budgetSlot: number): void {
-    this.list.touch(budgetSlot);
   }
 
   info(): CacheInfo {
