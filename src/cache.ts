@@ -102,12 +102,13 @@ export class Cache {
   // ---- hits: the value, or the group's slow path ------------------------------------
 
   call0(group: Group, receiver: unknown): unknown {
-    const expires = this.expires;
-    if (expires === Mode.GROWN) return (this.value as Table).call0(receiver);
-    if (expires !== Mode.EMPTY && this.key === NO_KEYS && (group.timed === false || this.usable(group))) {
+    // Only an inline entry of no key holds NO_KEYS (an empty or grown cache's key is undefined): a getter's
+    // hit, the common case, is one comparison before the expiry.
+    if (this.key === NO_KEYS && (group.timed === false || this.usable(group))) {
       this.hits++;
       return this.value;
     }
+    if (this.expires === Mode.GROWN) return (this.value as Table).call0(receiver);
     return group.slow(this, receiver, NO_KEYS, NO_KEYS, 0);
   }
 
