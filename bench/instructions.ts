@@ -60,6 +60,12 @@ const beforeFile = option('--before');
  */
 const SEGMENT: Record<string, number> = { zipf: 100_000, miss: 200_000, 'create-drop': 100_000 };
 const DEFAULT_SEGMENT = 100_000;
+/**
+ * Peers that search their entries one by one (tens of thousands of
+ * instructions per call at maxSize 1000): a twentieth of the operations,
+ * which still count each call thousands of times, so a run takes minutes, not hours.
+ */
+const LINEAR = /^(micro-memoize|moize) \{ maxSize/;
 /** The quick subset CI prints: the bounded hit, a method hit and a miss, lru-memo beside its floor. */
 const QUICK = new Set(['bounded', 'method', 'miss']);
 
@@ -71,7 +77,7 @@ function listScenarios(): ScenarioInfo[] {
 
 /** Runs one case under callgrind and reads its segments' totals. */
 function countCase(scenario: string, contender: string, mode: Count['mode']): Promise<Count> {
-  const n = (SEGMENT[scenario] ?? DEFAULT_SEGMENT) / (quick ? 4 : 1);
+  const n = (SEGMENT[scenario] ?? DEFAULT_SEGMENT) / (quick ? 4 : 1) / (LINEAR.test(contender) ? 20 : 1);
   const dir = mkdtempSync(join(tmpdir(), 'lru-memo-callgrind-'));
   const command = [
     '--tool=callgrind',

@@ -404,7 +404,14 @@ export class Table implements PendingHolder, SlotOwner {
     ) {
       return false;
     }
-    this.report(slot, this.countEviction(slot) ? 'evict' : 'expire');
+    if (this.timed === false && this.group.onEvict === undefined) {
+      // countEviction written out for the plain table (its entries never expire; nobody to tell but the channels).
+      this.evictions++;
+      if (this.ofReceiver === true) this.group.receiverEvictions++;
+      evicted(this.group);
+    } else {
+      this.report(slot, this.countEviction(slot) ? 'evict' : 'expire');
+    }
     const root = this.root1;
     root.delete(this.leafKeys[slot]);
     root.set(a, slot);
