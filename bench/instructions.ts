@@ -194,7 +194,8 @@ async function main(): Promise<void> {
     }),
     Math.max(1, cpus().length),
   );
-  const before = beforeFile === undefined ? undefined : (JSON.parse(readFileSync(beforeFile, 'utf8')) as { counts: Count[] }).counts;
+  const earlier = beforeFile === undefined ? undefined : (JSON.parse(readFileSync(beforeFile, 'utf8')) as { commit: string; counts: Count[] });
+  const before = earlier?.counts;
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   const body = scenarios.map((s) => scenarioTable(s, counts, before)).join('\n\n');
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
@@ -202,7 +203,8 @@ async function main(): Promise<void> {
     '<!-- instructions:start -->',
     `Counted with callgrind on commit ${commit}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)} ` +
       `(${minutes} minutes on ${cpus().length} cores; \`npm run bench:instructions\`). Instructions per operation, the ` +
-      'benchmark loop included; "realistic process": a dozen caches of other configurations built and warmed first.',
+      'benchmark loop included; "realistic process": a dozen caches of other configurations built and warmed first.' +
+      (earlier === undefined ? '' : ` "before": commit ${earlier.commit}, counted the same way.`),
     '',
     body,
     '<!-- instructions:end -->',

@@ -24,7 +24,7 @@ const bin = (path: string) => join(repo, 'node_modules', path);
 /**
  * Gzipped bytes (esbuild --minify --format=esm --platform=browser, gzip -9)
  * above which the size check fails, per import, for a bundle that sets no
- * option of a part: what the rebuilt core measures (9,019 / 10,210 / 10,808
+ * option of a part: what the rebuilt core measures (9,059 / 10,254 / 10,852
  * bytes), with about 1% of room. Issue 23's targets are lower (9,000 /
  * 9,500 / 10,000) and not met yet: lower these as the bundle shrinks.
  */
